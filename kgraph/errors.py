@@ -18,6 +18,7 @@ one JSON error shape; neither ever shows a traceback for these.
     │   └── UnknownEntity            no entity by that name (with close suggestions)
     ├── AmbiguousName                exit 2, HTTP 300   several entities fit a name (candidates)
     ├── ValidationFailed             exit 1, HTTP 422   SHACL violations or OWL inconsistency
+    ├── ReasonerError                exit 1, HTTP 500   the OWL reasoner (Java, HermiT) failed to run
     ├── StoreError                   exit 1, HTTP 503   the store cannot be opened or reached
     │   └── RemoteStoreError         a SPARQL server that is down, slow or answered badly
     ├── QueryTimeout                 exit 1, HTTP 503   a query ran longer than allowed
@@ -39,6 +40,7 @@ __all__ = [
     "QueryRefused",
     "QuerySyntaxError",
     "QueryTimeout",
+    "ReasonerError",
     "RemoteStoreError",
     "SheetError",
     "StoreError",
@@ -231,6 +233,12 @@ class ValidationFailed(KGraphError):
     def __init__(self, message: str, *, report: object | None = None) -> None:
         super().__init__(message)
         self.report = report
+
+
+class ReasonerError(KGraphError):
+    """The OWL reasoner could not give a verdict: Java missing or crashed, HermiT rejected input."""
+
+    code = "reasoner-error"
 
 
 class StoreError(KGraphError):
