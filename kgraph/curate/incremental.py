@@ -1,0 +1,218 @@
+"""Validate a change to ``data/``: over the whole graph, or only around what the change touches.
+
+Full validation (:func:`validate_full`) runs :func:`kgraph.validate.validate` (SHACL + OWL) on the
+project with the changed files swapped in. It reads everything, so it is the reference.
+
+Incremental validation (:func:`validate_incremental`) rests on the data on disk being valid
+already: only nodes whose description the change alters can newly fail. It
+
+1. takes as *focus* every ``kg:``/``kgg:`` node that is a subject or object of a new statement,
+   plus every node that points at one of those (the owners of memberships, the evidence about a
+   fact, the claims about an entity);
+2. cuts out the *neighbourhood* those nodes need to be judged: every statement about a focus
+   node or pointing at it, the descriptions of the nodes at the other end (their types, labels
+   and dates), the graph registrations, and the other holders of the focus nodes' labels (for
+   the one-canonical-name check), each statement in its own named graph;
+3. runs the same SHACL shapes and the same OWL consistency check on that neighbourhood plus the
+   ontology, and keeps the results about focus nodes (and their dates).
+
+``tests/test_curate_incremental.py`` checks that both agree on valid and invalid changes.
+Limits: a SPARQL-based shape that looks further than one hop beyond a focus node, or an
+inconsistency that only follows through a long chain of statements far from the change, is seen
+by the full validation only (``kgraph add --full-validation``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from kgraph.curate.state import DataState, data_files
+from kgraph.load import LoadedGraph, load_files
+from kgraph.namespaces import KG, KGG, RDF, SKOS, XSD
+from kgraph.validate import validate, validate_loaded
+from kgraph.validate.report import ValidationReport
+
+if TYPE_CHECKING:
+    from kgraph.curate.add import FileChange
+
+_XSD_STRING = XSD + "string"
+_LANG_STRING = RDF + "langString"
+PREF_LABEL = ox.NamedNode(SKOS + "prefLabel")
+
+
+def _is_data(node: ox.Term) -> bool:
+    return isinstance(node, ox.NamedNode) and node.value.startswith((KG, KGG))
+
+
+def to_rdflib(term: ox.Term) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt in (_XSD_STRING, _LANG_STRING):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"not an RDF 1.1 term: {term!r}")
+
+
+def validate_change(state: DataState, root: Path, data_dir: Path,
+                    files: Sequence[FileChange], new_quads: set[ox.Quad], *,
+                    full: bool = False, reasoner: bool = True) -> ValidationReport:
+    """Validate the data as it would be after writing ``files`` (see the module doc)."""
+    if full:
+        return validate_full(root, data_dir, files, reasoner=reasoner)
+    return validate_incremental(state, root, new_quads, reasoner=reasoner)
+
+
+def validate_full(root: Path, data_dir: Path, files: Sequence[FileChange], *,
+                  reasoner: bool = True) -> ValidationReport:
+    """SHACL + OWL over the ontology and every data file, with ``files`` as they would be."""
+    changed = {f.name: f.after for f in files}
+    with tempfile.TemporaryDirectory(prefix="kgraph-validate-") as tmp:
+        staged = Path(tmp) / "data"
+        staged.mkdir()
+        for path in data_files(data_dir):
+            if path.name not in changed:
+                (staged / path.name).symlink_to(path.resolve())
+        for name, text in changed.items():
+            (staged / name).write_text(text, "utf-8")
+        return validate([root / "ontology", staged], reasoner=reasoner,
+                        shapes=root / "shapes")
+
+
+def _closure(store: ox.Store, nodes: Iterable[ox.Term], out: set[ox.Quad]) -> None:
+    """Add every statement about ``nodes`` and, recursively, about the blank nodes they use."""
+    todo = list(nodes)
+    seen: set[ox.Term] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen or not isinstance(node, ox.NamedNode | ox.BlankNode):
+            continue
+        seen.add(node)
+        for q in store.quads_for_pattern(node, None, None, None):
+            out.add(q)
+            if isinstance(q.object, ox.BlankNode):
+                todo.append(q.object)
+
+
+def focus_and_neighbourhood(store: ox.Store, new_quads: Iterable[ox.Quad]
+                            ) -> tuple[set[str], set[ox.Quad]]:
+    """The focus nodes of a change and the statements needed to judge them (module doc)."""
+    touched: set[ox.Term] = set()
+    blank_subjects: set[ox.BlankNode] = set()
+    for q in new_quads:
+        for node in (q.subject, q.object):
+            if _is_data(node):
+                touched.add(node)
+        if isinstance(q.subject, ox.BlankNode):
+            blank_subjects.add(q.subject)
+    focus: set[ox.Term] = set(touched)
+    for node in touched:
+        for q in store.quads_for_pattern(None, None, node, None):
+            if _is_data(q.subject):
+                focus.add(q.subject)
+    sub: set[ox.Quad] = set()
+    _closure(store, focus, sub)
+    neighbours: set[ox.Term] = set()
+    for node in focus:
+        for q in store.quads_for_pattern(None, None, node, None):
+            sub.add(q)
+            neighbours.add(q.subject)
+    neighbours |= {q.object for q in sub if _is_data(q.object)}
+    neighbours |= {q.subject for q in sub}
+    _closure(store, neighbours - focus, sub)
+    for node in focus:  # other holders of the same canonical names
+        for label in store.quads_for_pattern(node, PREF_LABEL, None, None):
+            for q in store.quads_for_pattern(None, PREF_LABEL, label.object, None):
+                sub.add(q)
+    graphs = {q.graph_name for q in sub if isinstance(q.graph_name, ox.NamedNode)}
+    _closure(store, graphs, sub)
+    names = {n.value for n in focus if isinstance(n, ox.NamedNode)}
+    names |= {"_:" + b.value for b in _blank_closure(sub, focus)}
+    return names, sub
+
+
+def _blank_closure(quads: set[ox.Quad], roots: set[ox.Term]) -> set[ox.BlankNode]:
+    by_subject: dict[ox.Term, list[ox.Term]] = {}
+    for q in quads:
+        by_subject.setdefault(q.subject, []).append(q.object)
+    out: set[ox.BlankNode] = set()
+    todo = list(roots)
+    while todo:
+        for o in by_subject.get(todo.pop(), []):
+            if isinstance(o, ox.BlankNode) and o not in out:
+                out.add(o)
+                todo.append(o)
+    return out
+
+
+def loaded_from(quads: Iterable[ox.Quad], ontology: LoadedGraph,
+                file_of_graph: dict[str, Path]) -> LoadedGraph:
+    """A :class:`LoadedGraph` of ``quads`` (in their named graphs) plus the ontology."""
+    ds = Dataset(default_union=False)
+    for prefix, ns in ontology.dataset.namespaces():
+        ds.bind(prefix, ns)
+    default = ds.default_context
+    ds.addN((s, p, o, default) for s, p, o, _ in ontology.dataset.quads((None, None, None, None)))
+    graphs: dict[str, object] = {}
+    batch = []
+    subject_files: dict[Node, set[str]] = {}
+    for q in quads:
+        if not isinstance(q.graph_name, ox.NamedNode):
+            continue
+        g = q.graph_name.value
+        if g not in graphs:
+            graphs[g] = ds.graph(URIRef(g))
+        s = to_rdflib(q.subject)
+        batch.append((s, URIRef(q.predicate.value), to_rdflib(q.object), graphs[g]))
+        file = str(file_of_graph.get(g, "(new)"))
+        subject_files.setdefault(s, set()).add(file)
+    ds.addN(batch)  # type: ignore[arg-type]
+    files = tuple(sorted({str(f) for f in file_of_graph.values()}))
+    return LoadedGraph(
+        dataset=ds,
+        files=(*ontology.files, *files),
+        graph_files={URIRef(g): (str(file_of_graph.get(g, "(new)")),) for g in graphs},
+        subject_files={s: tuple(sorted(f)) for s, f in subject_files.items()},
+        default_subject_files={},
+    )
+
+
+def validate_incremental(state: DataState, root: Path, new_quads: set[ox.Quad], *,
+                         reasoner: bool = True) -> ValidationReport:
+    """SHACL + OWL on the neighbourhood of ``new_quads`` in the data as it would be."""
+    after = ox.Store()
+    after.bulk_extend(new_quads)
+    # the neighbourhood is cut from the data *with* the change: old store + new statements
+    combined = _Union(state.store, after)
+    focus_names, sub = focus_and_neighbourhood(combined, new_quads)  # type: ignore[arg-type]
+    ontology = load_files([root / "ontology"])
+    file_of_graph = dict(state.file_of_graph)
+    loaded = loaded_from(sub, ontology, file_of_graph)
+    report = validate_loaded(loaded, reasoner=reasoner, shapes=root / "shapes")
+    kept = tuple(r for r in report.results if r.focus in focus_names)
+    return ValidationReport(results=kept, files=report.files, consistency=report.consistency,
+                            seconds=report.seconds, report_turtle="")
+
+
+class _Union:
+    """Pattern queries over two stores at once (the data on disk and the change)."""
+
+    def __init__(self, *stores: ox.Store) -> None:
+        self.stores = stores
+
+    def quads_for_pattern(self, s: ox.Term | None, p: ox.Term | None, o: ox.Term | None,
+                          g: ox.Term | None = None) -> Iterable[ox.Quad]:
+        for store in self.stores:
+            yield from store.quads_for_pattern(s, p, o, g)  # type: ignore[arg-type]
