@@ -163,7 +163,7 @@ def loaded_from(quads: Iterable[ox.Quad], ontology: LoadedGraph,
     ds = Dataset(default_union=False)
     for prefix, ns in ontology.dataset.namespaces():
         ds.bind(prefix, ns)
-    default = ds.default_context
+    default = ds.default_graph
     ds.addN((s, p, o, default) for s, p, o, _ in ontology.dataset.quads((None, None, None, None)))
     graphs: dict[str, object] = {}
     batch = []

@@ -1,18 +1,21 @@
 """Names in a sheet -> entity IRIs: existing entities by label or variant, new ones minted.
 
-Resolution of a name the sheet *uses* (a subject, an object, a claimant):
+Resolution of a name the sheet *uses* (a subject, an object, a claimant), by
+:class:`kgraph.lookup.NameIndex` (the project's one name lookup):
 
-1. an IRI (``https://w3id.org/kgraph/id/x`` or ``kg:x``) is taken as it is;
+1. an IRI (``https://w3id.org/kgraph/id/x`` or ``kg:x``) is taken as it is (a merged-away IRI is
+   followed to the entity it became);
 2. a name the sheet defines (its ``entities``, by name or variant) is that entity;
-3. a name that matches labels in the graph after normalisation (case, accents, punctuation,
-   a leading "the") is that entity; a merged-away IRI is followed to the one it became;
-4. otherwise the closest spelling (edit similarity >= :data:`FUZZY_CUTOFF`) is taken when it
-   points at exactly one entity ("Esmail Ghaani" -> Esmail Qaani);
-5. several entities fitting a name is an error that lists them, never a guess; no entity at
-   all is an error that suggests the closest names.
+3. a name of an entity in the graph (prefLabel, rdfs:label, altLabel) up to case, accents, titles
+   and transliteration ("Ghaani" = "Qaani"), or whose words are all in exactly one entity's
+   name ("Qaani" = "Esmail Qaani"), is that entity;
+4. several entities fitting a name is an error that lists them, never a guess; no entity at all
+   is an error that suggests the closest names.
 
-An entity the sheet *defines* is the existing entity with exactly that name (or variant) and a
-compatible type, or a new one with a minted slug (:func:`slugify`, made unique with ``-2``...).
+An entity the sheet *defines* is the existing entity with the same name or variant (up to case,
+accents, titles and transliteration) and a compatible type, or a new one whose slug is minted from
+its name (:func:`slugify`, made unique with ``-2``, ``-3``...). The same sheet on the same data
+always mints the same slugs, and once added, its names resolve to them.
 """
 
 from __future__ import annotations
@@ -24,26 +27,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
-from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from kgraph.curate.sheet import At, EntityRow, Sheet
 from kgraph.curate.state import DataState
-from kgraph.errors import SheetError
-from kgraph.namespaces import KG, KGO, RDFS, SKOS
+from kgraph.errors import AmbiguousName, SheetError, UnknownEntity
+from kgraph.lookup import NameIndex, plain_key, sound_key
+from kgraph.namespaces import KG, KGO, SKOS
 
-FUZZY_CUTOFF: Final = 88.0
-#: two fuzzy matches within this many points of each other are equally good: ambiguous
-FUZZY_TIE: Final = 4.0
 MAX_SLUG: Final = 80
 
 
 def normalise(name: str) -> str:
-    """The key names are compared by: ASCII, case-folded, punctuation-free, no leading 'the'."""
-    text = unidecode(name).casefold()
-    text = re.sub(r"['`\u2019\u00b4]", "", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    return re.sub(r"^the ", "", text)
+    """The key names are compared by (the lookup's plain key: accents, case, titles dropped)."""
+    return plain_key(name)
 
 
 def slugify(name: str) -> str:
@@ -81,54 +78,41 @@ class Entity:
 
 
 @dataclass
-class NameIndex:
-    """Normalised name -> entity IRIs, plus a display label per IRI."""
+class Names:
+    """Every name of every entity: exact keys for definitions, the lookup for references."""
 
-    keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    display: dict[str, str] = field(default_factory=dict)
+    names: list[tuple[str, str, bool]] = field(default_factory=list)  # (iri, name, canonical)
+    plain: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    sound: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _lookup: NameIndex | None = None
 
-    def add(self, iri: str, label: str, preferred: bool = False) -> None:
-        key = normalise(label)
-        if key:
-            self.keys[key].add(iri)
-        if preferred or iri not in self.display:
-            self.display[iri] = label
+    def add(self, iri: str, name: str, canonical: bool = False) -> None:
+        self.names.append((iri, name, canonical))
+        self.plain[plain_key(name)].add(iri)
+        self.sound[sound_key(name)].add(iri)
+        self._lookup = None
 
-    def exact(self, name: str) -> set[str]:
-        return set(self.keys.get(normalise(name), ()))
+    def same_name(self, name: str) -> set[str]:
+        """Entities whose name is ``name`` up to case, accents, titles and transliteration."""
+        return set(self.plain.get(plain_key(name)) or self.sound.get(sound_key(name)) or ())
 
-    def fuzzy(self, name: str) -> list[tuple[str, float]]:
-        """(iri, score) of the closest names at or above the cutoff, best first."""
-        key = normalise(name)
-        hits = process.extract(key, list(self.keys), scorer=fuzz.ratio,
-                               score_cutoff=FUZZY_CUTOFF, limit=10)
-        best: dict[str, float] = {}
-        for k, score, _ in hits:
-            for iri in self.keys[k]:
-                best[iri] = max(best.get(iri, 0.0), float(score))
-        return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    @property
+    def lookup(self) -> NameIndex:
+        if self._lookup is None:
+            self._lookup = NameIndex.build(self.names)
+        return self._lookup
 
-    def suggestions(self, name: str, limit: int = 5) -> list[str]:
-        hits = process.extract(normalise(name), list(self.keys), scorer=fuzz.WRatio,
-                               score_cutoff=60, limit=limit * 3)
-        out: list[str] = []
-        for k, _, _ in hits:
-            for iri in sorted(self.keys[k]):
-                label = self.display.get(iri, iri)
-                if label not in out:
-                    out.append(label)
-        return out[:limit]
+    def label(self, iri: str) -> str:
+        return self.lookup.labels.get(iri, iri)
 
 
-def graph_index(state: DataState) -> NameIndex:
+def graph_names(state: DataState) -> Names:
     """Every label (prefLabel, rdfs:label, altLabel) of every kg: entity in the data."""
-    index = NameIndex()
+    names = Names()
     redirects = state.redirects()
     for iri, label, prop in state.names():
-        index.add(redirects.get(iri, iri), label, preferred=prop == SKOS + "prefLabel")
-    for old, new in redirects.items():  # the old slug still names the entity it became
-        index.add(new, old[len(KG):].replace("-", " "))
-    return index
+        names.add(redirects.get(iri, iri), label, canonical=prop == SKOS + "prefLabel")
+    return names
 
 
 @dataclass
@@ -137,14 +121,23 @@ class Resolution:
 
     sheet: Sheet
     state: DataState
-    index: NameIndex
+    index: Names
     defined: dict[int, Entity]  # EntityRow.line -> entity
-    local: NameIndex  # the sheet's own entity names -> IRIs
+    local: Names  # the sheet's own entity names -> IRIs
     extra: dict[str, Entity] = field(default_factory=dict)  # implied entities (outlet, author)
+    _types: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def entity(self, at: At, implied_type: str | None = None) -> Entity:
         """The entity ``at`` names; ``implied_type`` mints a new one instead of failing."""
-        iri = self.iri(at, allow_unknown=implied_type is not None)
+        if implied_type is None:
+            iri = self.iri(at)
+        else:  # outlet, author: the same name, or a lookup hit of a fitting type, or a new one
+            same = self.local.same_name(at.value) or self.index.same_name(at.value)
+            iri = next(iter(same)) if len(same) == 1 else self.iri(at, allow_unknown=True)
+            if iri is not None and not same and not _compatible(
+                self.state, KGO + implied_type, self._kgo_types(iri)
+            ):
+                iri = None
         if iri is None:
             assert implied_type is not None
             key = normalise(at.value)
@@ -158,8 +151,16 @@ class Resolution:
         for e in self.extra.values():
             if e.iri == iri:
                 return e
-        return Entity(iri, False, tuple(sorted(t for t in self.state.types_of(iri)
-                                                if t.startswith(KGO))))
+        return Entity(iri, False, self._kgo_types(iri))
+
+    def _kgo_types(self, iri: str) -> tuple[str, ...]:
+        for e in (*self.defined.values(), *self.extra.values()):
+            if e.iri == iri:
+                return e.types
+        if iri not in self._types:
+            self._types[iri] = tuple(sorted(t for t in self.state.types_of(iri)
+                                            if t.startswith(KGO)))
+        return self._types[iri]
 
     def _taken(self) -> set[str]:
         return {e.iri[len(KG):] for e in (*self.defined.values(), *self.extra.values())}
@@ -172,25 +173,20 @@ class Resolution:
             if self.state.exists(direct) or any(e.iri == direct for e in self.defined.values()):
                 return direct
             raise self._error(f"no entity has the IRI {name!r}", at)
-        hits = self.local.exact(name)
-        if not hits:
-            hits = {e.iri for k, e in self.extra.items() if k == normalise(name)}
-        if not hits:
-            hits = self.index.exact(name)
-        if len(hits) == 1:
-            return next(iter(hits))
-        if len(hits) > 1:
-            raise self._ambiguous(name, sorted(hits), at)
-        fuzzy = self.local.fuzzy(name) or self.index.fuzzy(name)
-        if fuzzy:
-            top = fuzzy[0][1]
-            close = [iri for iri, score in fuzzy if score >= top - FUZZY_TIE]
-            if len(close) == 1:
-                return close[0]
-            raise self._ambiguous(name, close, at)
+        for names in (self.local, self.index):
+            try:
+                return names.lookup.resolve(name)
+            except AmbiguousName as exc:
+                raise self._ambiguous(name, exc.candidates, at) from exc
+            except UnknownEntity:
+                pass
+            if names is self.local:
+                key = normalise(name)
+                if key in self.extra:
+                    return self.extra[key].iri
         if allow_unknown:
             return None
-        suggestions = self.local.suggestions(name) + self.index.suggestions(name)
+        suggestions = self.local.lookup.suggest(name) + self.index.lookup.suggest(name)
         raise SheetError(
             f"no entity is called {name!r}, in the graph or in the sheet's entities",
             sheet=self.sheet.path, line=at.line, field=at.field,
@@ -199,11 +195,8 @@ class Resolution:
                      if suggestions else "")),
         )
 
-    def _label(self, iri: str) -> str:
-        return self.local.display.get(iri) or self.index.display.get(iri) or iri
-
-    def _ambiguous(self, name: str, iris: Iterable[str], at: At) -> SheetError:
-        listed = "; ".join(f"{self._label(i)} <{i}>" for i in iris)
+    def _ambiguous(self, name: str, candidates: Iterable[tuple[str, str]], at: At) -> SheetError:
+        listed = "; ".join(f"{label} <{iri}>" for iri, label in candidates)
         return SheetError(
             f"{name!r} is ambiguous: it could be any of {listed}",
             sheet=self.sheet.path, line=at.line, field=at.field,
@@ -229,11 +222,11 @@ def _compatible(state: DataState, sheet_type: str, existing: Iterable[str]) -> b
     return any(state.is_a(t, sheet_type) or state.is_a(sheet_type, t) for t in kgo_types)
 
 
-def resolve_sheet(sheet: Sheet, state: DataState, index: NameIndex | None = None) -> Resolution:
+def resolve_sheet(sheet: Sheet, state: DataState, index: Names | None = None) -> Resolution:
     """Resolve the entities ``sheet`` defines; names it uses resolve through the result."""
-    index = graph_index(state) if index is None else index
+    index = graph_names(state) if index is None else index
     defined: dict[int, Entity] = {}
-    local = NameIndex()
+    local = Names()
     taken: set[str] = set()
     by_key: dict[str, Entity] = {}
     for row in sheet.entities:
@@ -256,9 +249,9 @@ def resolve_sheet(sheet: Sheet, state: DataState, index: NameIndex | None = None
         else:
             candidates = set()
             for n in names:
-                candidates |= index.exact(n.value)
+                candidates |= index.same_name(n.value)
         if len(candidates) > 1:
-            labels = "; ".join(f"{index.display.get(i, i)} <{i}>" for i in sorted(candidates))
+            labels = "; ".join(f"{index.label(i)} <{i}>" for i in sorted(candidates))
             raise SheetError(
                 f"{row.name.value!r} already names several entities: {labels}",
                 sheet=sheet.path, line=row.name.line, field="name",
@@ -284,8 +277,7 @@ def resolve_sheet(sheet: Sheet, state: DataState, index: NameIndex | None = None
         defined[row.line] = entity
         for n in names:
             by_key[normalise(n.value)] = entity
-            local.add(entity.iri, n.value, preferred=n is row.name)
+            local.add(entity.iri, n.value, canonical=n is row.name)
     return Resolution(sheet=sheet, state=state, index=index, defined=defined, local=local)
 
 
-LABEL: Final = RDFS + "label"

@@ -9,7 +9,9 @@ What goes where follows docs/model.md:
   canonical ``skos:prefLabel`` (and curator description) of every entity the sheet creates.
 
 IRIs are derived from content (slugs of the names, relation and source), so the same sheet always
-gives the same IRIs. Dates are OWL-Time instants as blank nodes.
+gives the same IRIs. Dates are OWL-Time instants as blank nodes. Literals follow the data files'
+convention: names and curator prose carry ``@en``; verbatim strings (quotes, date texts, hedges,
+role texts, ranks) are plain.
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ class _Builder:
         if value.precision == "Relative":
             put(node, KGO + "relativeTo", self.doc)
         if value.note:
-            put(node, KGO + "dateNote", text(value.note))
+            put(node, KGO + "dateNote", english(value.note))
         return node
 
     def interval(self, start: At | None, end: At | None) -> ox.BlankNode:
@@ -183,7 +185,8 @@ class _Builder:
         if spelling.startswith(("kg:", "<", KG)):
             return node
         first = self.labelled.setdefault(entity.iri, spelling)
-        self.add(node, RDFS + "label" if first == spelling else SKOS + "altLabel", text(spelling))
+        prop = RDFS + "label" if first == spelling else SKOS + "altLabel"
+        self.add(node, prop, english(spelling))
         if entity.new and entity.iri not in self.out.new_entities:
             self.out.new_entities[entity.iri] = spelling
             self.curate(node, SKOS + "prefLabel", english(spelling))
@@ -198,19 +201,19 @@ class _Builder:
         self.labelled.setdefault(entity.iri, row.name.value)
         label_prop = RDFS + "label" if self.labelled[entity.iri] == row.name.value else (
             SKOS + "altLabel")
-        self.add(node, label_prop, text(row.name.value))
+        self.add(node, label_prop, english(row.name.value))
         for v in row.variants:
             if v.value != self.labelled[entity.iri]:
-                self.add(node, SKOS + "altLabel", text(v.value))
+                self.add(node, SKOS + "altLabel", english(v.value))
         if entity.new:
             self.out.new_entities.setdefault(entity.iri, row.name.value)
             if self.out.new_entities[entity.iri] == row.name.value:
                 self.curate(node, SKOS + "prefLabel", english(row.name.value))
             if row.description is not None and row.type_name != "AnonymousSource":
-                self.curate(node, KGO + "description", text(row.description.value))
+                self.curate(node, KGO + "description", english(row.description.value))
         if row.type_name == "AnonymousSource" and row.description is not None:
             # how this source characterises its unnamed claimant: part of the source's graph
-            self.add(node, KGO + "description", text(row.description.value))
+            self.add(node, KGO + "description", english(row.description.value))
         if row.rank is not None:
             self.add(node, KGO + "rank", text(row.rank.value))
         if row.born is not None:
@@ -233,9 +236,9 @@ class _Builder:
         name = (src.title or src.label)
         assert name is not None
         if src.title is not None:
-            self.curate(doc, DCTERMS + "title", text(src.title.value))
+            self.curate(doc, DCTERMS + "title", english(src.title.value))
         if src.label is not None:
-            self.curate(doc, RDFS + "label", text(src.label.value))
+            self.curate(doc, RDFS + "label", english(src.label.value))
         self.curate(doc, SKOS + "prefLabel", english(name.value))
         if src.date is not None:
             self.curate(doc, KGO + "published", self.instant(src.date, curation=True))
@@ -247,7 +250,7 @@ class _Builder:
         if src.language is not None:
             self.curate(doc, KGO + "language", text(src.language.value))
         if src.description is not None:
-            self.curate(doc, KGO + "description", text(src.description.value))
+            self.curate(doc, KGO + "description", english(src.description.value))
         if src.seed_file is not None:
             self.curate(doc, KGO + "seedFile", text(src.seed_file.value))
         if src.outlet is not None:
@@ -317,7 +320,7 @@ class _Builder:
         slug = _cap(f"claim-{self.out.slug}-{slugify(row.text.value)}")
         c = N(KG + slug)
         self.add(c, RDF + "type", N(KGO + "Claim"))
-        self.add(c, KGO + "claimText", text(row.text.value))
+        self.add(c, KGO + "claimText", english(row.text.value))
         about: list[ox.NamedNode] = [self.entity(a) for a in row.about]
         if row.subject is not None and row.object is not None and row.rel is not None:
             s, o = self.entity(row.subject), self.entity(row.object)
@@ -337,7 +340,7 @@ class _Builder:
             self.add(c, KGO + "hedge", text(h.value))
         self.add(c, KGO + "reliability", N(KGO + "Reliability" + row.reliability.value))
         self.add(c, KGO + "credibility", N(KGO + "Credibility" + row.credibility.value))
-        self.add(c, KGO + "gradeNote", text(row.grade_note.value))
+        self.add(c, KGO + "gradeNote", english(row.grade_note.value))
         for q in row.quotes:
             self.add(c, KGO + "quote", text(q.value))
         self.add(c, KGO + "source", self.doc)
