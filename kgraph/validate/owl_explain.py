@@ -296,7 +296,37 @@ def _types(graph: Graph, schema: _Schema) -> tuple[_Types, _Demands]:
         for cls, reason in closed.items():
             if cls in schema.unions and cls not in classes:
                 demands.append((node, cls, reason))
+    _merge_same(graph, types)
     return types, demands
+
+
+def _merge_same(graph: Graph, types: _Types) -> None:
+    """Entities joined by owl:sameAs are one: each gets the other's types (with the reason)."""
+    parent: dict[Node, Node] = {}
+
+    def root(node: Node) -> Node:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    for a, b in graph.subject_objects(OWL.sameAs):
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        parent[root(a)] = root(b)
+    groups: dict[Node, list[Node]] = defaultdict(list)
+    for node in parent:
+        groups[root(node)].append(node)
+    for members in groups.values():
+        for node in members:
+            merged = dict(types.get(node, {}))
+            for other in members:
+                if other == node:
+                    continue
+                for cls, reason in types.get(other, {}).items():
+                    merged.setdefault(
+                        cls, f"as {name_of(other, graph)}, which it is owl:sameAs: {reason}"
+                    )
+            types[node] = merged
 
 
 def _apply_rules(closed: dict[Node, str], schema: _Schema) -> None:

@@ -1,0 +1,271 @@
+"""Run kgraph's SHACL shapes over a loaded dataset and turn pyshacl's report into results.
+
+How the data graph is built (the named-graph question): pyshacl 0.40 validates an rdflib
+``Dataset`` as *one* data graph whose default graph is the union of all graphs, and its SPARQL
+engine still answers ``GRAPH ?g``. So the whole dataset — ontology in the default graph, every
+``data/*.trig`` named graph — is validated at once: ``sh:targetClass`` sees the ontology's
+subclass axioms, and SPARQL-based shapes ask which graph a statement is in (evidence in the same
+graph as its fact, canonical names in ``kgg:curation``, unregistered graphs).
+
+The one thing SHACL cannot see through the union is a statement in the *default* graph of a data
+file; :func:`default_graph_results` finds those in Python and reports them with the wording of
+the (deactivated) shape ``kgsh:StatementInDefaultGraph``, so they appear in the same report.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
+
+from kgraph.errors import InputError
+from kgraph.load import LoadedGraph, load_files, project_root
+from kgraph.namespaces import KG, KGG, KGO
+from kgraph.validate.report import ValidationResult
+
+__all__ = [
+    "DEFAULT_GRAPH_SHAPE",
+    "KGSH",
+    "default_graph_results",
+    "describe",
+    "load_shapes",
+    "run_shacl",
+]
+
+KGSH = "https://w3id.org/kgraph/shapes#"
+DEFAULT_GRAPH_SHAPE = URIRef(KGSH + "StatementInDefaultGraph")
+_DATE_TEXT = URIRef(KGO + "dateText")
+
+
+def load_shapes(path: Path | None = None) -> Graph:
+    """The shapes graph: every Turtle file under ``path`` (default: the project's ``shapes/``)."""
+    where = project_root() / "shapes" if path is None else path
+    loaded = load_files([where])
+    graph = Graph()
+    for prefix, namespace in loaded.dataset.namespaces():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    graph.bind("kgsh", KGSH)
+    for s, p, o, _ in loaded.dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    if not any(graph.triples((None, SH.message, None))):
+        raise InputError(
+            f"{where}: no SHACL shapes found",
+            hint="pass the shapes/ folder of the kgraph project (or a Turtle file of shapes)",
+        )
+    return graph
+
+
+class _PreparedQueryDataset(Dataset):
+    """A read-only view of a dataset's store, union default graph, that parses each query once.
+
+    pyshacl runs a SPARQL constraint once per focus node with the same text and different
+    bindings; rdflib would parse that text every time (~20 ms each, most of the validation time).
+    Prepared queries are made to be re-run with other ``initBindings``.
+    """
+
+    def __init__(self, source: Dataset) -> None:
+        super().__init__(store=source.store, default_union=True)
+        self._prepared: dict[str, Query] = {}
+
+    def query(  # type: ignore[override]
+        self,
+        query_object: str | Query,
+        processor: str = "sparql",
+        result: str = "sparql",
+        initNs: Mapping[str, Any] | None = None,  # noqa: N803 - rdflib's name
+        initBindings: Mapping[str, Node] | None = None,  # noqa: N803
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        if isinstance(query_object, str) and not initNs:
+            prepared = self._prepared.get(query_object)
+            if prepared is None:
+                prepared = prepareQuery(query_object)
+                self._prepared[query_object] = prepared
+            query_object = prepared
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
+
+
+def run_shacl(loaded: LoadedGraph, shapes: Graph) -> tuple[list[ValidationResult], Graph]:
+    """Validate ``loaded`` against ``shapes``; return the results and pyshacl's report graph."""
+    with warnings.catch_warnings():
+        # rdflib's SPARQL engine calls its own deprecated Dataset API on every GRAPH pattern
+        warnings.simplefilter("ignore", DeprecationWarning)
+        report = _pyshacl(loaded, shapes)
+    results = [_result(loaded, report, node) for node in report.objects(None, SH.result)]
+    return results, report
+
+
+def _pyshacl(loaded: LoadedGraph, shapes: Graph) -> Graph:
+    _conforms, report, _text = pyshacl.validate(
+        _PreparedQueryDataset(loaded.dataset),
+        shacl_graph=shapes,
+        inplace=True,  # nothing is added (no inference, no rules); the view shares the store
+        inference="none",
+        advanced=True,  # SPARQL-based targets (SHACL-AF); SPARQL constraints are SHACL Core §5
+        abort_on_first=False,
+        allow_infos=True,
+        allow_warnings=True,
+        meta_shacl=False,
+        do_owl_imports=False,
+        debug=False,
+    )
+    if not isinstance(report, Graph):  # pragma: no cover - pyshacl always returns a Graph here
+        raise TypeError("pyshacl returned no report graph")
+    return report
+
+
+def default_graph_results(loaded: LoadedGraph, shapes: Graph) -> list[ValidationResult]:
+    """Data statements outside any named graph: any default-graph subject of a TriG/N-Quads file,
+    and any kg:/kgg: subject in the default graph of a Turtle file."""
+    message = str(shapes.value(DEFAULT_GRAPH_SHAPE, SH.message) or "outside any named graph")
+    severity_node = shapes.value(DEFAULT_GRAPH_SHAPE, SH.severity) or SH.Violation
+    severity = _local(severity_node)
+    out: list[ValidationResult] = []
+    for subject, files in loaded.default_subject_files.items():
+        is_data = isinstance(subject, URIRef) and str(subject).startswith((KG, KGG))
+        culprits = tuple(f for f in files if is_data or loaded.is_quad_file(f))
+        if not culprits:
+            continue
+        label, _ = describe(loaded, subject)
+        out.append(
+            ValidationResult(
+                severity=severity,
+                focus=_node_text(subject),
+                focus_label=label,
+                message=message,
+                shape=str(DEFAULT_GRAPH_SHAPE),
+                files=culprits,
+                graphs=(),
+            )
+        )
+    return out
+
+
+def add_to_report(report: Graph, results: Iterable[ValidationResult]) -> None:
+    """Write Python-side results into the SHACL report graph, and fix its sh:conforms."""
+    root = report.value(None, RDF.type, SH.ValidationReport)
+    if root is None:  # pragma: no cover - pyshacl always writes the report node
+        root = BNode()
+        report.add((root, RDF.type, SH.ValidationReport))
+    for result in results:
+        node = BNode()
+        report.add((root, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        focus: Node = BNode(result.focus[2:]) if result.focus.startswith("_:") else URIRef(
+            result.focus
+        )
+        report.add((node, SH.focusNode, focus))
+        report.add((node, SH.resultSeverity, SH[result.severity]))
+        report.add((node, SH.resultMessage, Literal(result.message)))
+        if result.shape:
+            report.add((node, SH.sourceShape, URIRef(result.shape)))
+    failing = any(
+        report.value(r, SH.resultSeverity) == SH.Violation for r in report.objects(root, SH.result)
+    )
+    report.set((root, SH.conforms, Literal(not failing)))
+
+
+def describe(loaded: LoadedGraph, node: Node) -> tuple[str | None, tuple[str, ...]]:
+    """A node's display name (English prefLabel, any prefLabel, rdfs:label, a date's text) and
+    the named graphs that state something about it."""
+    ds = loaded.dataset
+    label: str | None = None
+    for prop in (SKOS.prefLabel, RDFS.label, _DATE_TEXT):
+        values = [o for _, _, o, _ in ds.quads((node, prop, None, None)) if isinstance(o, Literal)]
+        if values:
+            english = [v for v in values if v.language == "en"]
+            label = str(sorted(english or values)[0])
+            break
+    graphs = sorted(
+        {str(_graph_id(g)) for _, _, _, g in ds.quads((node, None, None, None))} - {""}
+    )
+    return label, tuple(graphs)
+
+
+def _result(loaded: LoadedGraph, report: Graph, node: Node) -> ValidationResult:
+    focus = report.value(node, SH.focusNode)
+    path = report.value(node, SH.resultPath)
+    value = report.value(node, SH.value)
+    shape = report.value(node, SH.sourceShape)
+    severity = report.value(node, SH.resultSeverity) or SH.Violation
+    messages = [str(m) for m in report.objects(node, SH.resultMessage)]
+    label, focus_graphs = describe(loaded, focus) if focus is not None else (None, ())
+    graphs = focus_graphs
+    if isinstance(path, URIRef) and focus is not None and value is not None:
+        exact = sorted(
+            {str(_graph_id(g)) for _, _, _, g in loaded.dataset.quads((focus, path, value, None))}
+            - {""}
+        )
+        graphs = tuple(exact) or focus_graphs
+    files: tuple[str, ...] = ()
+    if isinstance(path, URIRef) and focus is not None and value is not None:
+        files = loaded.files_stating(focus, path, value)
+    files = files or _files(loaded, focus, graphs)
+    return ValidationResult(
+        severity=_local(severity),
+        focus=_node_text(focus) if focus is not None else "",
+        focus_label=label,
+        path=str(path) if isinstance(path, URIRef) else None,
+        value=_node_text(value) if value is not None else None,
+        message=_tidy(sorted(messages)[0] if messages else "constraint not met"),
+        shape=str(shape) if isinstance(shape, URIRef) else None,
+        files=files,
+        graphs=graphs,
+    )
+
+
+def _files(loaded: LoadedGraph, focus: Node | None, graphs: tuple[str, ...]) -> tuple[str, ...]:
+    """Files that describe ``focus`` in ``graphs``; else any file describing it."""
+    own = loaded.files_of(focus) if focus is not None else ()
+    in_graphs = {f for g in graphs for f in loaded.graph_files.get(URIRef(g), ())}
+    both = tuple(f for f in own if f in in_graphs)
+    return both or own or tuple(sorted(in_graphs))
+
+
+def _graph_id(graph: object) -> str:
+    ident = getattr(graph, "identifier", graph)
+    if ident == DATASET_DEFAULT_GRAPH_ID:
+        return ""
+    return str(ident)
+
+
+def _node_text(node: Node) -> str:
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node)
+
+
+def _local(node: Node) -> str:
+    text = str(node)
+    return text.rsplit("#", 1)[-1]
+
+
+def _tidy(message: str) -> str:
+    """Shorten the full IRIs pyshacl substitutes into messages ({?value}) to prefixed names."""
+    from kgraph.validate.report import compact
+
+    words = message.split(" ")
+    out = []
+    for word in words:
+        core = word.rstrip(".,;:)")
+        tail = word[len(core) :]
+        lead = ""
+        if core.startswith("("):
+            lead, core = "(", core[1:]
+        if core.startswith(("http://", "https://")):
+            out.append(lead + (compact(core) or core) + tail)
+        else:
+            out.append(word)
+    return " ".join(out)
