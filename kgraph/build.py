@@ -1,0 +1,244 @@
+"""From curated files to a ready store: parse, infer, load, cache.
+
+A build reads ``ontology/*.ttl`` into the graph ``kgg:ontology`` and ``data/*.trig`` into the
+named graphs they declare, then materialises what the ontology entails (:mod:`kgraph.infer`)
+into ``kgg:inferred``.
+
+The embedded store of a build lives in a cache directory named by the *content hash* of its
+inputs (every file's name and bytes, the inference rules, the kgraph and pyoxigraph versions):
+``$KGRAPH_CACHE`` or ``~/.cache/kgraph``, then ``<hash>/``. A build is written into a
+temporary directory and renamed into place only when complete, with a marker file holding the
+hash, so a crash mid-build leaves no half store. Opening checks the marker and probes the
+store; a cache that is missing its marker, has the wrong one, or does not open is deleted and
+rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import pyoxigraph as ox
+
+import kgraph
+from kgraph.errors import ParseError, StoreError
+from kgraph.infer import RULES_DIR, infer
+from kgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+
+__all__ = [
+    "MARKER",
+    "BuildInfo",
+    "Inputs",
+    "build_embedded",
+    "build_in_memory",
+    "bundled_root",
+    "cache_root",
+    "content_hash",
+    "populate",
+]
+
+#: file in a finished store directory holding the build's hash and figures
+MARKER: Final = "kgraph-build.json"
+#: bump when the layout of a built store changes
+BUILD_FORMAT: Final = 1
+
+
+def bundled_root() -> Path:
+    """The directory holding the bundled ``ontology/`` and ``data/`` ($KGRAPH_ROOT overrides)."""
+    env = os.environ.get("KGRAPH_ROOT")
+    if env:
+        return Path(env)
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_bundled", package.parent):
+        if (candidate / "ontology").is_dir() or (candidate / "data").is_dir():
+            return candidate
+    return package.parent
+
+
+def cache_root() -> Path:
+    """Where built stores live: $KGRAPH_CACHE or ~/.cache/kgraph."""
+    env = os.environ.get("KGRAPH_CACHE")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "kgraph"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files a build reads: ontology files (Turtle) and data files (TriG)."""
+
+    ontology: tuple[Path, ...]
+    data: tuple[Path, ...]
+    root: Path | None = None
+
+    @classmethod
+    def from_dir(cls, path: str | Path | None = None) -> Inputs:
+        """The inputs under ``path`` (default: the bundled graph).
+
+        ``path`` holds ``ontology/*.ttl`` and ``data/*.trig``; a directory without
+        ``ontology/`` uses the bundled ontology, and one without ``data/`` is read as a
+        directory of ``.trig`` files itself.
+        """
+        root = Path(path) if path is not None else bundled_root()
+        if not root.is_dir():
+            raise StoreError(f"no such directory: {root}")
+        onto_dir = root / "ontology"
+        if not onto_dir.is_dir():
+            onto_dir = bundled_root() / "ontology"
+        data_dir = root / "data" if (root / "data").is_dir() else root
+        ontology = tuple(sorted(onto_dir.glob("*.ttl"))) if onto_dir.is_dir() else ()
+        data = tuple(sorted(data_dir.glob("*.trig")))
+        return cls(ontology=ontology, data=data, root=root)
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return self.ontology + self.data
+
+
+def content_hash(inputs: Inputs) -> str:
+    """The cache key: a SHA-256 over every input file (name and bytes), the rules and versions."""
+    h = hashlib.sha256()
+    h.update(f"kgraph {kgraph.__version__} pyoxigraph {ox.__version__} "
+             f"format {BUILD_FORMAT}\n".encode())
+    groups: list[tuple[str, Iterable[Path]]] = [
+        ("ontology", inputs.ontology),
+        ("data", inputs.data),
+        ("rules", sorted(RULES_DIR.glob("*.rq"))),
+    ]
+    for kind, files in groups:
+        for f in files:
+            h.update(f"{kind}/{f.name}\n".encode())
+            with open(f, "rb") as fh:
+                h.update(hashlib.file_digest(fh, "sha256").digest())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What the marker file of a finished build says."""
+
+    hash: str
+    quads: int
+    inferred: int
+    seconds: float
+    files: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _parse_error(exc: SyntaxError, source: Path) -> ParseError:
+    message = exc.msg if hasattr(exc, "msg") and exc.msg else str(exc)
+    return ParseError(
+        message, source=str(source), line=exc.lineno, column=exc.offset,
+        hint="fix the file and run again",
+    )
+
+
+def populate(store: ox.Store, inputs: Inputs, *, bulk: bool = False) -> None:
+    """Parse every input into ``store``: ontology files into kgg:ontology, data as declared."""
+    onto = ox.NamedNode(ONTOLOGY_GRAPH)
+    for f in inputs.ontology:
+        try:
+            if bulk:
+                store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=onto)
+            else:
+                store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=onto)
+        except SyntaxError as exc:
+            raise _parse_error(exc, f) from None
+    for f in inputs.data:
+        try:
+            if bulk:
+                store.bulk_load(path=str(f), format=ox.RdfFormat.TRIG)
+            else:
+                store.load(path=str(f), format=ox.RdfFormat.TRIG)
+        except SyntaxError as exc:
+            raise _parse_error(exc, f) from None
+
+
+def build_in_memory(inputs: Inputs) -> ox.Store:
+    """A complete build (inputs + inferences) in an in-memory pyoxigraph store."""
+    store = ox.Store()
+    populate(store, inputs)
+    infer(store)
+    return store
+
+
+def read_marker(path: Path) -> BuildInfo | None:
+    """The marker of a finished build in ``path``, or None when absent or unreadable."""
+    try:
+        doc = json.loads((path / MARKER).read_text())
+        return BuildInfo(
+            hash=str(doc["hash"]), quads=int(doc["quads"]), inferred=int(doc["inferred"]),
+            seconds=float(doc["seconds"]), files=tuple(doc.get("files", ())),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _probe(path: Path) -> bool:
+    """True when the store in ``path`` opens and answers."""
+    try:
+        store = ox.Store.read_only(str(path))
+        ok = bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }"))
+        del store
+        return ok
+    except (OSError, SyntaxError, RuntimeError):
+        return False
+
+
+def build_embedded(
+    inputs: Inputs, cache_dir: str | Path | None = None, *, force: bool = False
+) -> tuple[Path, BuildInfo]:
+    """The directory of a finished embedded store for ``inputs``, building it if needed."""
+    key = content_hash(inputs)
+    cache = Path(cache_dir) if cache_dir is not None else cache_root()
+    target = cache / key[:24]
+    if not force and target.is_dir():
+        info = read_marker(target)
+        if info is not None and info.hash == key and _probe(target):
+            return target, info
+    if target.exists():  # stale, corrupt or forced: never trusted
+        shutil.rmtree(target, ignore_errors=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".build-{key[:12]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    started = time.perf_counter()
+    try:
+        store = ox.Store(str(tmp))
+        populate(store, inputs, bulk=True)
+        inferred = infer(store)
+        store.flush()
+        store.optimize()
+        quads = len(store)
+        del store
+        gc.collect()
+        info = BuildInfo(
+            hash=key, quads=quads, inferred=inferred,
+            seconds=round(time.perf_counter() - started, 3),
+            files=tuple(str(f) for f in inputs.files),
+        )
+        (tmp / MARKER).write_text(json.dumps(info.__dict__ | {"files": list(info.files)}))
+        try:
+            tmp.rename(target)
+        except OSError:
+            # another process finished the same build first: use theirs
+            if read_marker(target) is None:
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target, info
+
+
+def graphs_of(store: ox.Store) -> Sequence[str]:
+    """The named graph IRIs of a pyoxigraph store, inferred and ontology graphs included."""
+    names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    return sorted(names, key=lambda g: (g in (ONTOLOGY_GRAPH, INFERRED_GRAPH), g))
