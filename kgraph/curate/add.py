@@ -181,9 +181,10 @@ def add_sheet(
         timings["serialize"] = time.perf_counter() - t
         t = time.perf_counter()
         if new_quads or replace:
+            full = full_validation or replace  # a replaced graph also loses statements
             report = validate_change(state, base, data_dir, files, new_quads,
-                                     full=full_validation, reasoner=reasoner)
-            how = "full" if full_validation else "incremental"
+                                     full=full, reasoner=reasoner)
+            how = "full" if full else "incremental"
             if not report.conforms:
                 raise ValidationFailed(
                     f"the sheet {parsed.path} would make the graph invalid; nothing was "
