@@ -150,6 +150,15 @@ def _config_from(kg_or_config: Any, overrides: dict[str, Any]) -> tuple[ServerCo
     return cfg, kg
 
 
+def _no_remote_graph_loading() -> None:
+    """rdflib would fetch FROM / FROM NAMED IRIs over the network; switch that off for good."""
+    try:
+        import rdflib.plugins.sparql as rdflib_sparql
+    except ImportError:  # pragma: no cover - rdflib is a dependency
+        return
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+
+
 def _private_copy(store_path: Path) -> Path:
     """With a token the server writes: never to the shared build cache, always to a copy."""
     target = Path(tempfile.mkdtemp(prefix="kgraph-serve-")) / "store"
@@ -171,6 +180,7 @@ def create_app(
         kg_or_config,
         {"base_iri": base_iri, "token": token, "timeout": timeout, "workers": workers, **limits},
     )
+    _no_remote_graph_loading()
     if cfg.token is not None:
         from dataclasses import replace
 
