@@ -166,7 +166,7 @@ ALIASES: Final = {
     "author": "authors", "contributor": "contributors", "variant": "variants",
     "quotes": "quote", "hedges": "hedge", "claimed_by": "by", "areas": "area", "start": "from",
     "end": "to", "role": "role_text", "note": "grade_note", "claim": "text", "slug": "id",
-    "seed": "seed_file", "published": "date", "record": "kind",
+    "seed": "seed_file", "published": "date",
 }
 
 RawFields = dict[str, list[At]]
@@ -297,7 +297,7 @@ def _csv_rows(text: str, name: str) -> Iterator[RawRow]:
             continue
         if header is None:
             header = [_norm_key(c) for c in cells]
-            if "kind" not in header:
+            if "record" not in header:
                 raise SheetError("the CSV header needs a 'record' column (source, entity, "
                                  "statement or claim)", sheet=name, line=line, field="record")
             continue
@@ -308,7 +308,7 @@ def _csv_rows(text: str, name: str) -> Iterator[RawRow]:
         kind = ""
         for key, cell in zip(header, cells, strict=False):
             cell = cell.strip()
-            if key == "kind":
+            if key == "record":
                 kind = cell.casefold()
                 continue
             if not cell:
