@@ -1,4 +1,4 @@
-"""Read kgraph's RDF files into one rdflib :class:`~rdflib.Dataset`, with errors a curator can act on.
+"""Read kgraph's RDF files into one rdflib ``Dataset``, with errors a curator can act on.
 
 ``load_files`` parses Turtle, TriG, N-Triples, N-Quads, RDF/XML and JSON-LD files (and directories,
 recursively, in sorted order). Triple formats (``.ttl``, ``.nt``, ``.rdf``/``.owl``) go into the
@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -70,8 +71,8 @@ class LoadedGraph:
 
     ``graph_files`` maps each named graph to the files that wrote into it; ``subject_files`` maps
     every subject (in any graph) to its files; ``default_subject_files`` does the same for the
-    subjects of default-graph statements only; ``statement_files`` maps each triple to its files. File names are as given (or as found walking a
-    directory).
+    subjects of default-graph statements only; ``statement_files`` maps each triple to its
+    files. File names are as given (or as found walking a directory).
     """
 
     dataset: Dataset
@@ -109,7 +110,7 @@ def project_root() -> Path:
         if not root.is_dir():
             raise InputError(
                 f"KGRAPH_HOME={env} is not a directory",
-                hint="point KGRAPH_HOME at the kgraph project (the folder with ontology/ and data/)",
+                hint="point KGRAPH_HOME at the kgraph project (the folder with ontology/, data/)",
             )
         return root
     here = Path(__file__).resolve().parent.parent
@@ -122,7 +123,7 @@ def project_root() -> Path:
 
 
 def default_inputs(root: Path | None = None) -> list[Path]:
-    """The project's ontology and curated data: ``[root/ontology, root/data]`` (those that exist)."""
+    """The project's ontology and curated data: ``root/ontology``, ``root/data`` (if present)."""
     base = project_root() if root is None else root
     return [p for p in (base / "ontology", base / "data") if p.exists()]
 
@@ -177,8 +178,10 @@ def load_files(paths: Sequence[Path]) -> LoadedGraph:
     )
 
 
-def _freeze(table: Mapping[Node, list[str]]) -> Mapping[Node, tuple[str, ...]]:
-    # mypy: URIRef keys are Nodes, so one helper serves both tables
+_K = TypeVar("_K", bound=Node)
+
+
+def _freeze(table: Mapping[_K, list[str]]) -> Mapping[_K, tuple[str, ...]]:
     return MappingProxyType({k: tuple(v) for k, v in table.items()})
 
 
@@ -330,8 +333,10 @@ def _parse_error(exc: SyntaxError, name: str) -> ParseError:
 _PLAIN = (
     ("A dot is expected at the end of statements", "a statement is missing its final '.'"),
     ("Unexpected end of file", "the file ends in the middle of a statement"),
-    ("No LoadDocumentCallback has been set to load remote contexts",
-     "JSON-LD remote @context is refused: kgraph never fetches anything"),
+    (
+        "No LoadDocumentCallback has been set to load remote contexts",
+        "JSON-LD remote @context is refused: kgraph never fetches anything",
+    ),
     ("No scheme found in an absolute IRI", "relative IRI: write a full IRI or a prefixed name"),
 )
 

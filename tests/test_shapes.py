@@ -37,9 +37,7 @@ def shapes() -> Graph:
 
 
 def named_shapes(shapes: Graph) -> list[URIRef]:
-    return sorted(
-        s for s in set(shapes.subjects(SH.message, None)) if isinstance(s, URIRef)
-    )
+    return sorted(s for s in set(shapes.subjects(SH.message, None)) if isinstance(s, URIRef))
 
 
 def expected(fixture: Path) -> set[tuple[str, str]]:

@@ -6,8 +6,8 @@
     report.conforms, report.violations
     print(report.to_text())           # grouped by file, then entity, with what to fix
 
-``validate(paths)`` reads exactly the given files plus, when none of them is the kgraph ontology,
-the project's ``ontology/`` (the shapes need its subclass axioms and term declarations; the
+``validate(paths)`` reads the given files plus, unless they include it, the project's
+``ontology/`` (the shapes need its subclass axioms and term declarations; the
 reasoner needs its axioms). A file that does not parse raises :class:`kgraph.errors.ParseError`.
 """
 
@@ -17,12 +17,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from rdflib import URIRef
-from rdflib.namespace import OWL, RDF
-
 from kgraph.errors import KGraphError
 from kgraph.load import LoadedGraph, default_inputs, load_files, project_root
-from kgraph.namespaces import ONTOLOGY
 from kgraph.validate.report import ConsistencyLike, ValidationReport, ValidationResult
 from kgraph.validate.shacl import add_to_report, default_graph_results, load_shapes, run_shacl
 
@@ -50,11 +46,10 @@ def validate(
     """
     started = time.perf_counter()
     inputs = list(default_inputs()) if paths is None else [Path(p) for p in paths]
+    ontology_dir = _project_ontology() if with_ontology else None
+    if ontology_dir is not None and not any(_within(p, ontology_dir) for p in inputs):
+        inputs.append(ontology_dir)
     loaded = load_files(inputs)
-    if with_ontology and not _has_ontology(loaded):
-        ontology_dir = _project_ontology()
-        if ontology_dir is not None:
-            loaded = load_files([*inputs, ontology_dir])
     return validate_loaded(loaded, reasoner=reasoner, shapes=shapes, started=started)
 
 
@@ -96,8 +91,13 @@ def check_consistency_of(loaded: LoadedGraph) -> ConsistencyLike:
     return result
 
 
-def _has_ontology(loaded: LoadedGraph) -> bool:
-    return any(loaded.dataset.quads((URIRef(ONTOLOGY), RDF.type, OWL.Ontology, None)))
+def _within(path: Path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or inside it (the ontology is already among the inputs)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def _project_ontology() -> Path | None:

@@ -166,7 +166,10 @@ class ValidationReport:
             for focus, group in by_focus.items():
                 label = group[0].focus_label
                 name = compact(focus) or focus
-                lines.append(f"  {label} <{name}>" if label else f"  <{name}>")
+                if focus.startswith("_:") and label:
+                    lines.append(f"  {label}")  # a blank node's id means nothing to a curator
+                else:
+                    lines.append(f"  {label} <{name}>" if label else f"  <{name}>")
                 for result in group:
                     lines.extend(_result_lines(result))
             lines.append("")

@@ -19,18 +19,18 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, SH, SKOS
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Node
+from rdflib.query import Result
+from rdflib.term import Node, Variable
 
 from kgraph.errors import InputError
 from kgraph.load import LoadedGraph, load_files, project_root
-from kgraph.namespaces import KG, KGG, KGO
-from kgraph.validate.report import ValidationResult
+from kgraph.namespaces import KG, KGG, KGO, XSD
+from kgraph.validate.report import ValidationResult, compact
 
 __all__ = [
     "DEFAULT_GRAPH_SHAPE",
@@ -44,6 +44,7 @@ __all__ = [
 KGSH = "https://w3id.org/kgraph/shapes#"
 DEFAULT_GRAPH_SHAPE = URIRef(KGSH + "StatementInDefaultGraph")
 _DATE_TEXT = URIRef(KGO + "dateText")
+XSD_STRING = XSD + "string"
 
 
 def load_shapes(path: Path | None = None) -> Graph:
@@ -64,37 +65,110 @@ def load_shapes(path: Path | None = None) -> Graph:
     return graph
 
 
-class _PreparedQueryDataset(Dataset):
-    """A read-only view of a dataset's store, union default graph, that parses each query once.
+class _OxigraphQueryDataset(Dataset):
+    """The loaded dataset (union default graph) for pyshacl, answering SPARQL through Oxigraph.
 
-    pyshacl runs a SPARQL constraint once per focus node with the same text and different
-    bindings; rdflib would parse that text every time (~20 ms each, most of the validation time).
-    Prepared queries are made to be re-run with other ``initBindings``.
+    pyshacl walks the graph for SHACL Core constraints (fast on rdflib's in-memory store) and
+    sends SPARQL for SPARQL-based targets and constraints — once per focus node. rdflib's SPARQL
+    engine needs seconds for the GRAPH/MINUS queries of the kgraph shapes on the bundled data;
+    Oxigraph needs milliseconds. So the same quads are copied into an in-memory Oxigraph store and
+    every query goes there. The view is read-only in practice: no inference, no rules.
     """
 
     def __init__(self, source: Dataset) -> None:
         super().__init__(store=source.store, default_union=True)
-        self._prepared: dict[str, Query] = {}
+        self._ox = ox.Store()
+        # quad by quad, not through a serialisation: Store.load would rename the blank nodes
+        self._ox.extend(
+            ox.Quad(_ox_resource(s), ox.NamedNode(str(p)), _to_ox(o), _ox_graph(g))
+            for s, p, o, g in source.quads((None, None, None, None))
+        )
 
     def query(  # type: ignore[override]
         self,
-        query_object: str | Query,
+        query_object: str | object,
         processor: str = "sparql",
         result: str = "sparql",
         initNs: Mapping[str, Any] | None = None,  # noqa: N803 - rdflib's name
         initBindings: Mapping[str, Node] | None = None,  # noqa: N803
         use_store_provided: bool = True,
         **kwargs: Any,
-    ) -> Any:
-        if isinstance(query_object, str) and not initNs:
-            prepared = self._prepared.get(query_object)
-            if prepared is None:
-                prepared = prepareQuery(query_object)
-                self._prepared[query_object] = prepared
-            query_object = prepared
-        return super().query(
-            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+    ) -> Result:
+        if not isinstance(query_object, str):
+            raise TypeError("kgraph validation sends SPARQL text only")
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+        substitutions = {
+            ox.Variable(str(name)): _to_ox(term) for name, term in (initBindings or {}).items()
+        }
+        prefixes = {str(k): str(v) for k, v in (initNs or {}).items()}
+        answer = self._ox.query(
+            query_object,
+            prefixes=prefixes or None,
+            use_default_graph_as_union=True,
+            substitutions=substitutions or None,
         )
+        if isinstance(answer, ox.QueryBoolean):
+            out = Result("ASK")
+            out.askAnswer = bool(answer)
+            return out
+        if isinstance(answer, ox.QuerySolutions):
+            out = Result("SELECT")
+            variables = [Variable(v.value) for v in answer.variables]
+            out.vars = variables
+            out.bindings = [
+                {
+                    var: _to_rdf(value)
+                    for var, value in zip(variables, row, strict=True)
+                    if value is not None
+                }
+                for row in answer
+            ]
+            return out
+        raise TypeError("kgraph validation runs SELECT and ASK queries only")
+
+
+def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot bind {term!r} in a query")
+
+
+def _ox_resource(term: Node) -> ox.NamedNode | ox.BlankNode:
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
+
+
+def _ox_graph(graph: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    ident = getattr(graph, "identifier", graph)
+    if ident is None or ident == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    if isinstance(ident, BNode):
+        return ox.BlankNode(str(ident))
+    return ox.NamedNode(str(ident))
+
+
+def _to_rdf(term: object) -> URIRef | BNode | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unexpected query answer {term!r}")
 
 
 def run_shacl(loaded: LoadedGraph, shapes: Graph) -> tuple[list[ValidationResult], Graph]:
@@ -109,7 +183,7 @@ def run_shacl(loaded: LoadedGraph, shapes: Graph) -> tuple[list[ValidationResult
 
 def _pyshacl(loaded: LoadedGraph, shapes: Graph) -> Graph:
     _conforms, report, _text = pyshacl.validate(
-        _PreparedQueryDataset(loaded.dataset),
+        _OxigraphQueryDataset(loaded.dataset),
         shacl_graph=shapes,
         inplace=True,  # nothing is added (no inference, no rules); the view shares the store
         inference="none",
@@ -163,8 +237,8 @@ def add_to_report(report: Graph, results: Iterable[ValidationResult]) -> None:
         node = BNode()
         report.add((root, SH.result, node))
         report.add((node, RDF.type, SH.ValidationResult))
-        focus: Node = BNode(result.focus[2:]) if result.focus.startswith("_:") else URIRef(
-            result.focus
+        focus: Node = (
+            BNode(result.focus[2:]) if result.focus.startswith("_:") else URIRef(result.focus)
         )
         report.add((node, SH.focusNode, focus))
         report.add((node, SH.resultSeverity, SH[result.severity]))
@@ -188,10 +262,21 @@ def describe(loaded: LoadedGraph, node: Node) -> tuple[str | None, tuple[str, ..
             english = [v for v in values if v.language == "en"]
             label = str(sorted(english or values)[0])
             break
-    graphs = sorted(
-        {str(_graph_id(g)) for _, _, _, g in ds.quads((node, None, None, None))} - {""}
-    )
+    if isinstance(node, BNode):
+        label = _blank_label(loaded, node, label)
+    graphs = sorted({str(_graph_id(g)) for _, _, _, g in ds.quads((node, None, None, None))} - {""})
     return label, tuple(graphs)
+
+
+def _blank_label(loaded: LoadedGraph, node: BNode, text: str | None) -> str:
+    """A blank node has no name: say what it is and where it hangs, e.g. ``"late 1950s",
+    kgo:birthDate of Esmail Qaani``."""
+    parts = [f'"{text}"'] if text else ["a blank node"]
+    for s, p, _, _ in loaded.dataset.quads((None, None, node, None)):
+        owner = describe(loaded, s)[0] if not isinstance(s, BNode) else None
+        parts.append(f"{compact(str(p))} of {owner or compact(str(s))}")
+        break
+    return ", ".join(parts)
 
 
 def _result(loaded: LoadedGraph, report: Graph, node: Node) -> ValidationResult:
@@ -218,7 +303,7 @@ def _result(loaded: LoadedGraph, report: Graph, node: Node) -> ValidationResult:
         focus=_node_text(focus) if focus is not None else "",
         focus_label=label,
         path=str(path) if isinstance(path, URIRef) else None,
-        value=_node_text(value) if value is not None else None,
+        value=_node_text(value) if value is not None and value != focus else None,
         message=_tidy(sorted(messages)[0] if messages else "constraint not met"),
         shape=str(shape) if isinstance(shape, URIRef) else None,
         files=files,
@@ -227,8 +312,16 @@ def _result(loaded: LoadedGraph, report: Graph, node: Node) -> ValidationResult:
 
 
 def _files(loaded: LoadedGraph, focus: Node | None, graphs: tuple[str, ...]) -> tuple[str, ...]:
-    """Files that describe ``focus`` in ``graphs``; else any file describing it."""
+    """Files that describe ``focus`` in ``graphs``, those giving its rdf:type first; else any
+    file describing it."""
     own = loaded.files_of(focus) if focus is not None else ()
+    if focus is not None:
+        typing = {
+            f
+            for _, _, t, _ in loaded.dataset.quads((focus, RDF.type, None, None))
+            for f in loaded.files_stating(focus, RDF.type, t)
+        }
+        own = tuple(sorted(own, key=lambda f: f not in typing))
     in_graphs = {f for g in graphs for f in loaded.graph_files.get(URIRef(g), ())}
     both = tuple(f for f in own if f in in_graphs)
     return both or own or tuple(sorted(in_graphs))
@@ -254,8 +347,6 @@ def _local(node: Node) -> str:
 
 def _tidy(message: str) -> str:
     """Shorten the full IRIs pyshacl substitutes into messages ({?value}) to prefixed names."""
-    from kgraph.validate.report import compact
-
     words = message.split(" ")
     out = []
     for word in words:
