@@ -334,10 +334,15 @@ _PLAIN = (
     ("A dot is expected at the end of statements", "a statement is missing its final '.'"),
     ("Unexpected end of file", "the file ends in the middle of a statement"),
     (
+        "Line jumps are not allowed in string literals",
+        "a string is not closed on its line (a missing quote?)",
+    ),
+    (
         "No LoadDocumentCallback has been set to load remote contexts",
         "JSON-LD remote @context is refused: kgraph never fetches anything",
     ),
-    ("No scheme found in an absolute IRI", "relative IRI: write a full IRI or a prefixed name"),
+    ("No scheme found in an absolute IRI", "a relative IRI, and kgraph files have no base IRI"),
+    ("Invalid IRI code point", "an IRI contains a character IRIs may not contain"),
 )
 
 
@@ -350,12 +355,19 @@ def _plain(message: str) -> str:
 
 def _hint(message: str) -> str | None:
     lowered = message.lower()
-    if "has not been declared" in lowered or "prefix" in lowered and "not" in lowered:
+    if "prefix" in lowered and "declared" in lowered:
         return "add the missing @prefix line at the top of the file (see docs/model.md)"
-    if "end of file" in lowered or "string" in lowered or "quote" in lowered:
-        return "check for an unclosed quote, bracket or brace just before this position"
+    if "relative iri" in lowered:
+        return "write the full IRI <https://w3id.org/kgraph/id/slug> or a prefixed name kg:slug"
+    if "string" in lowered or "quote" in lowered or "end of file" in lowered:
+        return (
+            'close the quote; for text on several lines use """..."""; '
+            "check for an unclosed bracket or brace before this position"
+        )
     if "'.'" in message or "dot" in lowered:
         return "end each statement with ' .' (and separate properties with ' ;')"
     if "iri" in lowered:
-        return "IRIs may not contain spaces, quotes or <>; kgraph IRIs are https://w3id.org/kgraph/id/slug"
+        return (
+            "IRIs may not contain spaces, quotes or <>; kgraph IRIs are kg:slug (lower-case-words)"
+        )
     return None
