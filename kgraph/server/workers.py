@@ -24,6 +24,7 @@ from typing import Any
 from kgraph.errors import (
     InputError,
     KGraphError,
+    LimitExceeded,
     QuerySyntaxError,
     QueryTimeout,
     StoreError,
@@ -316,4 +317,6 @@ def _unwrap(answer: Any) -> Any:
         raise QuerySyntaxError(message, line=extra.get("line"), column=extra.get("column"))
     if kind == "input":
         raise InputError(message)
+    if kind == "memory":
+        raise LimitExceeded(message)
     raise KGraphError("the query failed inside the engine")

@@ -56,14 +56,17 @@ def apply(store: ox.Store, request: tuple[Any, ...]) -> Any:
 def main(argv: list[str]) -> int:
     stdout = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    request = protocol.read_frame(sys.stdin.buffer)
-    if request is None:
-        return 1
     try:
+        request = protocol.read_frame(sys.stdin.buffer)
+        if request is None:
+            return 1
         store = ox.Store(argv[1])
         answer: Any = ("ok", apply(store, request))
         store.flush()
         del store
+    except MemoryError:
+        kind, message, extra = "memory", "the upload needs more memory than allowed", {}
+        answer = ("err", kind, message, extra)
     except Exception as exc:  # reported to the parent as a message, never a traceback
         kind, message, extra = error_of(exc)
         answer = ("err", kind, message, extra)
