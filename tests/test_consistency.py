@@ -89,6 +89,17 @@ def test_a_clash_through_a_range_names_the_entity_and_the_property() -> None:
     )
 
 
+def test_a_non_actor_where_an_actor_is_required_is_named_with_the_alternatives() -> None:
+    result = check(FIXTURES / "actor-clash.trig")
+    assert not result.consistent
+    assert len(result.clashes) == 1
+    clash = result.clashes[0]
+    assert clash.startswith("kg:axis-anonymous-sources")
+    assert "kgo:alliedWith" in clash
+    assert "must be a kgo:Person or a kgo:Organization" in clash
+    assert "kgo:AnonymousSource" in clash
+
+
 def test_two_dates_for_a_functional_bound_still_clash_after_the_date_conversion() -> None:
     result = check(FIXTURES / "two-earliest-dates.trig")
     assert not result.consistent

@@ -248,43 +248,22 @@ def _types(graph: Graph, schema: _Schema) -> tuple[_Types, _Demands]:
         for q in schema.superprops.get(p, {p}):
             via = "" if q == p else f" (a kind of {name_of(q)})"
             for cls in schema.domains.get(q, ()):
-                require(
-                    s,
-                    cls,
-                    f"the subject of {name_of(p)}{via}, whose domain is "
-                    f"{_class_words(cls, schema)}",
-                )
+                require(s, cls, _why(f"the subject of {name_of(p)}{via}", "domain", cls))
             if isinstance(o, Literal):
                 continue
             for cls in schema.ranges.get(q, ()):
-                require(
-                    o,
-                    cls,
-                    f"the object of {name_of(p)}{via}, whose range is {_class_words(cls, schema)}",
-                )
+                require(o, cls, _why(f"the object of {name_of(p)}{via}", "range", cls))
             for inv in schema.inverses.get(q, ()):
                 for cls in schema.domains.get(inv, ()):
-                    require(
-                        o,
-                        cls,
-                        f"the object of {name_of(p)}, whose inverse {name_of(inv)} "
-                        f"has domain {_class_words(cls, schema)}",
-                    )
+                    where = f"the object of {name_of(p)}, whose inverse {name_of(inv)}"
+                    require(o, cls, _why(where, "domain", cls, inverse=True))
                 for cls in schema.ranges.get(inv, ()):
-                    require(
-                        s,
-                        cls,
-                        f"the subject of {name_of(p)}, whose inverse {name_of(inv)} "
-                        f"has range {_class_words(cls, schema)}",
-                    )
+                    where = f"the subject of {name_of(p)}, whose inverse {name_of(inv)}"
+                    require(s, cls, _why(where, "range", cls, inverse=True))
             if q in schema.symmetric:
                 for cls in schema.domains.get(q, ()):
-                    require(
-                        o,
-                        cls,
-                        f"the object of the symmetric {name_of(q)}, whose domain is "
-                        f"{_class_words(cls, schema)}",
-                    )
+                    where = f"the object of the symmetric {name_of(q)}"
+                    require(o, cls, _why(where, "domain", cls))
     types: _Types = {}
     for node, classes in stated.items():
         closed: dict[Node, str] = {}
@@ -347,13 +326,14 @@ def _apply_rules(closed: dict[Node, str], schema: _Schema) -> None:
                         changed = True
 
 
-def _class_words(cls: Node, schema: _Schema) -> str:
-    if isinstance(cls, URIRef):
-        return name_of(cls)
-    members = schema.unions.get(cls)
-    if members:
-        return " or ".join(name_of(m) for m in members)
-    return "a class expression"
+def _why(where: str, kind: str, cls: Node, *, inverse: bool = False) -> str:
+    """Why an entity must be in ``cls``: 'the subject of kgo:manages, whose domain is kgo:Actor'.
+    A union (a blank node) is spelled out by the clash message, so only the position is given."""
+    if not isinstance(cls, URIRef):
+        return where
+    if inverse:
+        return f"{where} has {kind} {name_of(cls)}"
+    return f"{where}, whose {kind} is {name_of(cls)}"
 
 
 def _disjoint(a: Node, b: Node, schema: _Schema) -> bool:
@@ -390,8 +370,11 @@ def _disjoint_clashes(graph: Graph, schema: _Schema, types: _Types) -> Iterator[
 def _union_clashes(
     graph: Graph, schema: _Schema, types: _Types, demands: _Demands
 ) -> Iterator[str]:
+    seen: set[tuple[Node, tuple[Node, ...]]] = set()
     for node, union, reason in demands:
         members = schema.unions.get(union, ())
+        if (node, members) in seen:
+            continue
         classes = types.get(node, {})
         if not members or any(m in classes for m in members):
             continue
@@ -403,6 +386,7 @@ def _union_clashes(
             blockers.append(blocker)
         else:
             blocker = blockers[0]
+            seen.add((node, members))
             yield (
                 f"{name_of(node, graph)} is {reason}, so it must be a "
                 f"{' or a '.join(name_of(m) for m in members)}, but it is a "
