@@ -44,20 +44,25 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_process(*args: str, env: dict[str, str] | None = None,
-                  wait_path: str = "/health") -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def serve_process(
+    *args: str, env: dict[str, str] | None = None, wait_path: str = "/health"
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Run a real `kgraph serve` on a free port; yield (base URL, process)."""
     port = free_port()
-    cmd = [str(KGRAPH), "serve", "--port", str(port), *args]
-    full_env = {**os.environ, **(env or {})}
-    proc = subprocess.Popen(cmd, env=full_env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    # `python -m kgraph` from the checkout: the same as the console script, whatever the install
+    cmd = [sys.executable, "-m", "kgraph", "serve", "--port", str(port), *args]
+    pythonpath = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    full_env = {**os.environ, "PYTHONPATH": pythonpath, **(env or {})}
+    proc = subprocess.Popen(
+        cmd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
         while True:
             if proc.poll() is not None:
-                out = proc.stdout.read().decode() if proc.stdout else ""
+                log.seek(0)
+                out = log.read().decode(errors="replace")
                 raise RuntimeError(f"kgraph serve exited early:\n{out}")
             try:
                 if httpx.get(base + wait_path, timeout=2).status_code == 200:
@@ -75,6 +80,7 @@ def serve_process(*args: str, env: dict[str, str] | None = None,
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
 
 
 def python() -> str:

@@ -65,8 +65,7 @@ def main(argv: list[str]) -> int:
         store.flush()
         del store
     except MemoryError:
-        kind, message, extra = "memory", "the upload needs more memory than allowed", {}
-        answer = ("err", kind, message, extra)
+        answer = ("err", "memory", "the upload needs more memory than allowed", {})
     except Exception as exc:  # reported to the parent as a message, never a traceback
         kind, message, extra = error_of(exc)
         answer = ("err", kind, message, extra)
