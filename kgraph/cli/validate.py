@@ -6,6 +6,7 @@ Exit status: 0 valid (warnings allowed), 1 violations or an inconsistency, 2 unr
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -38,9 +39,8 @@ __all__ = ["validate_command"]
     default=None,
     help="A shapes file or folder instead of the project's shapes/.",
 )
-@click.pass_context
 def validate_command(
-    ctx: click.Context, paths: tuple[Path, ...], fmt: str, no_reasoner: bool, shapes: Path | None
+    paths: tuple[Path, ...], fmt: str, no_reasoner: bool, shapes: Path | None
 ) -> None:
     """Check PATHS (default: the project's ontology/ and data/) with SHACL and OWL.
 
@@ -51,7 +51,7 @@ def validate_command(
         report = validate(list(paths) or None, reasoner=not no_reasoner, shapes=shapes)
     except KGraphError as exc:
         click.echo(f"kgraph: error: {exc}", err=True)
-        ctx.exit(exc.exit_code)
+        sys.exit(exc.exit_code)
     if fmt == "json":
         click.echo(report.to_json(), nl=False)
     elif fmt == "turtle":
@@ -60,4 +60,6 @@ def validate_command(
         click.echo(report.to_text(), nl=False)
     if fmt != "text":
         click.echo(report.summary(), err=True)
-    ctx.exit(0 if report.conforms else 1)
+    # sys.exit, not ctx.exit: the main group runs click with standalone_mode=False, where a
+    # click Exit becomes a return value and the status would be lost.
+    sys.exit(0 if report.conforms else 1)
