@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,8 +54,9 @@ def serve_process(
     cmd = [sys.executable, "-m", "kgraph", "serve", "--port", str(port), *args]
     pythonpath = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     full_env = {**os.environ, "PYTHONPATH": pythonpath, **(env or {})}
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
-        cmd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+        cmd, env=full_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
     try:
