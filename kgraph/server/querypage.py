@@ -7,8 +7,9 @@ Rendered on the server (no script needed): ``/query?example=NAME`` fills the for
 from __future__ import annotations
 
 import json
+import logging
+import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +24,7 @@ from kgraph.server.queries import QUERIES
 from kgraph.server.state import ServerState, state_of
 
 PAGE_ROWS = 1000
+log = logging.getLogger("kgraph.server")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,32 +34,53 @@ class Example:
     text: str
 
 
-def _title(text: str, name: str) -> str:
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith("#"):
-            title = line.lstrip("#").strip()
-            if title:
-                return title
-        elif line:
-            break
-    return name.replace("_", " ").replace("-", " ")
+def _example_params(named: Any) -> dict[str, str]:
+    """``--param k=v`` pairs of a named query's first ``# example:`` line."""
+    for line in getattr(named, "examples", ()):
+        pairs = re.findall(r"--param\s+([A-Za-z_]\w*)=(\S+)", line)
+        if pairs:
+            return dict(pairs)
+    return {}
+
+
+def _with_example_values(state: ServerState, named: Any) -> str:
+    """The query text, with its example's parameter values bound in a VALUES block."""
+    params = _example_params(named)
+    if not params or not named.params:
+        return str(named.text)
+    try:
+        from kgraph.store.remote import inject_values
+
+        kg = state.kg
+        if kg is None:
+            from kgraph.graph import open as open_graph
+
+            kg = state.kg = open_graph(state.config.store_path)
+        terms = kg._bindings(named, params)
+        return str(inject_values(named.text, terms))
+    except Exception:  # an example that cannot be bound is shown as written
+        log.info("example %s shown without its parameter values", named.name)
+        return str(named.text)
 
 
 def examples(state: ServerState) -> list[Example]:
-    """The project's named queries (kgraph/queries/*.rq), else the server's own examples."""
+    """The project's named queries (``kgraph query NAME``), else the server's own examples."""
     cached: list[Example] | None = state.cache.get("examples")
     if cached is not None:
         return cached
     found: list[Example] = []
-    project = Path(__file__).resolve().parents[1] / "queries"
-    for path in sorted(project.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        found.append(Example(path.stem, _title(text, path.stem), text))
+    try:
+        from kgraph.query.named import named_queries
+
+        for name, named in sorted(named_queries().items()):
+            found.append(Example(name, str(named.title), _with_example_values(state, named)))
+    except Exception:  # the named-query library is optional here
+        log.info("no named queries; using the server's own examples")
     if not found:
         for path in sorted(QUERIES.glob("example_*.rq")):
             text = path.read_text(encoding="utf-8")
-            found.append(Example(path.stem, _title(text, path.stem), text))
+            title = text.splitlines()[0].lstrip("#").strip() if text else path.stem
+            found.append(Example(path.stem, title, text))
     state.cache["examples"] = found
     return found
 
