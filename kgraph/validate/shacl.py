@@ -21,6 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pyshacl
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS, SH, SKOS
@@ -174,9 +175,15 @@ def _to_rdf(term: object) -> URIRef | BNode | Literal:
 def run_shacl(loaded: LoadedGraph, shapes: Graph) -> tuple[list[ValidationResult], Graph]:
     """Validate ``loaded`` against ``shapes``; return the results and pyshacl's report graph."""
     with warnings.catch_warnings():
-        # rdflib's SPARQL engine calls its own deprecated Dataset API on every GRAPH pattern
+        # rdflib calls its own deprecated Dataset API (contexts, default_context) everywhere
         warnings.simplefilter("ignore", DeprecationWarning)
-        report = _pyshacl(loaded, shapes)
+        try:
+            report = _pyshacl(loaded, shapes)
+        except (ReportableRuntimeError, SyntaxError) as exc:
+            raise InputError(
+                f"the SHACL shapes cannot be run: {exc}",
+                hint="check the shapes file (a SPARQL query in sh:select, or a malformed shape)",
+            ) from exc
     results = [_result(loaded, report, node) for node in report.objects(None, SH.result)]
     return results, report
 
