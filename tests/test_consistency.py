@@ -7,6 +7,7 @@ carry one deliberate mistake, written in their header.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -133,9 +134,12 @@ def test_an_unsatisfiable_class_fails_the_check_and_is_named() -> None:
 
 
 def test_calls_do_not_leak_into_each_other() -> None:
-    """Each call reasons in a fresh owlready2 world: a clash once does not stick."""
+    """Each call reasons in a fresh owlready2 world: a clash once does not stick; and the JVM
+    options the check sets for HermiT are gone afterwards."""
+    before = os.environ.get("JAVA_TOOL_OPTIONS")
     assert not check(FIXTURES / "inconsistent-types.trig").consistent
     assert check(FIXTURES / "sample.trig").consistent
+    assert os.environ.get("JAVA_TOOL_OPTIONS") == before
 
 
 def test_no_temporary_files_are_left_behind(

@@ -36,6 +36,7 @@ directory, both discarded afterwards, so calls do not leak into each other.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -125,6 +126,7 @@ _REIFICATION = {
 }
 _DATE_RE = re.compile(r"^(-?\d{4,}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$")
 _LOCK = threading.Lock()
+_JVM_OPTIONS = "-XX:TieredStopAtLevel=1"
 
 
 @dataclass(frozen=True)
@@ -309,7 +311,7 @@ def _hermit(graph: Graph) -> _Verdict:
                     f"owlready2 could not read the reasoner's input: {exc}",
                     hint="run the SHACL validation first; it names malformed statements",
                 ) from exc
-            with _LOCK, _owlready_tempfiles_in(tmp):
+            with _LOCK, _owlready_tempfiles_in(tmp), _jvm_options(_JVM_OPTIONS):
                 try:
                     owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
                 except owlready2.OwlReadyInconsistentOntologyError:
@@ -350,10 +352,27 @@ def _owlready_tempfiles_in(directory: str) -> Iterator[None]:
         module.tempfile = original
 
 
+@contextmanager
+def _jvm_options(options: str) -> Iterator[None]:
+    """Add ``options`` to ``JAVA_TOOL_OPTIONS`` for the JVM owlready2 starts, then restore it."""
+    before = os.environ.get("JAVA_TOOL_OPTIONS")
+    os.environ["JAVA_TOOL_OPTIONS"] = f"{before} {options}" if before else options
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("JAVA_TOOL_OPTIONS", None)
+        else:
+            os.environ["JAVA_TOOL_OPTIONS"] = before
+
+
 def _java_message(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     useful = [
-        line for line in lines if not line.startswith("at ") and "Java error message" not in line
+        line
+        for line in lines
+        if not line.startswith(("at ", "Picked up JAVA_TOOL_OPTIONS"))
+        and "Java error message" not in line
     ]
     return " ".join(useful[:4]) or "no message"
 
