@@ -195,6 +195,7 @@ async def stats(state: ServerState) -> dict[str, int]:
             key, n = views.value(r.get("key")), views.value(r.get("n"))
             if key and n:
                 counts[key] = int(n)
+        counts["quads"] = int(await state.pool.run("count", {}))
         state.cache["stats"] = counts
     return counts
 

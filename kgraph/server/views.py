@@ -119,13 +119,16 @@ def link_groups(rows: list[Row]) -> list[LinkGroup]:
     labels: dict[tuple[str, str], str] = {}
     for row in rows:
         direction, prop, other = value(row["dir"]), value(row["p"]), value(row["other"])
-        if not (direction and prop and other) or row["other"][0] != "uri":
+        if not (direction and prop and other) or row["other"][0] not in ("uri", "literal"):
             continue
         key = (direction, prop)
         labels[key] = value(row.get("plabel")) or local_name(prop)
-        link = groups[key].setdefault(
-            other, Link(other, value(row.get("otherlabel")) or local_name(other))
-        )
+        if row["other"][0] == "literal":
+            link = groups[key].setdefault("literal:" + other, Link("", other))
+        else:
+            link = groups[key].setdefault(
+                other, Link(other, value(row.get("otherlabel")) or local_name(other))
+            )
         support = Support(
             graph_label(value(row.get("g"))),
             value(row.get("src")),

@@ -154,6 +154,11 @@ def job_dump(store: ox.Store, args: dict[str, Any]) -> dict[str, Any]:
     return {"path": args["path"]}
 
 
+def job_count(store: ox.Store, args: dict[str, Any]) -> int:
+    """The number of quads in the store."""
+    return len(store)
+
+
 def job_ping(store: ox.Store, args: dict[str, Any]) -> str:
     return "pong"
 
@@ -174,6 +179,7 @@ JOBS: dict[str, Callable[[ox.Store, dict[str, Any]], Any]] = {
     "graph": job_graph,
     "quads": job_quads,
     "dump": job_dump,
+    "count": job_count,
     "ping": job_ping,
     "sleep": job_sleep,
 }
