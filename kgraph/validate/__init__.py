@@ -45,10 +45,10 @@ def validate(
     when the given files do not include it.
     """
     started = time.perf_counter()
-    inputs = list(default_inputs()) if paths is None else [Path(p) for p in paths]
+    inputs = _short(default_inputs()) if paths is None else [Path(p) for p in paths]
     ontology_dir = _project_ontology() if with_ontology else None
     if ontology_dir is not None and not any(_within(p, ontology_dir) for p in inputs):
-        inputs.append(ontology_dir)
+        inputs.extend(_short([ontology_dir]))
     loaded = load_files(inputs)
     return validate_loaded(loaded, reasoner=reasoner, shapes=shapes, started=started)
 
@@ -89,6 +89,18 @@ def check_consistency_of(loaded: LoadedGraph) -> ConsistencyLike:
         ) from exc
     result: ConsistencyLike = check_consistency(loaded.dataset)
     return result
+
+
+def _short(paths: Sequence[Path]) -> list[Path]:
+    """Paths relative to the working directory when they lie under it (stable report output)."""
+    here = Path.cwd().resolve()
+    out = []
+    for path in paths:
+        try:
+            out.append(path.resolve().relative_to(here))
+        except ValueError:
+            out.append(path)
+    return out
 
 
 def _within(path: Path, folder: Path) -> bool:

@@ -210,10 +210,10 @@ class ValidationReport:
 
 def _result_lines(result: ValidationResult) -> Iterable[str]:
     problem, fix = split_message(result.message)
-    where = compact(result.path) or "(node)"
+    where = f"{compact(result.path)}: " if result.path else ""  # none: about the node itself
     value = f" ({compact(result.value)})" if result.value is not None else ""
     marker = "" if result.severity == "Violation" else f"[{result.severity.lower()}] "
-    yield f"    {marker}{where}: {problem}{value}"
+    yield f"    {marker}{where}{problem}{value}"
     if fix:
         yield f"      what to fix: {fix}"
     if result.graphs:
