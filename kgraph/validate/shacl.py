@@ -7,6 +7,10 @@ engine still answers ``GRAPH ?g``. So the whole dataset — ontology in the defa
 subclass axioms, and SPARQL-based shapes ask which graph a statement is in (evidence in the same
 graph as its fact, canonical names in ``kgg:curation``, unregistered graphs).
 
+SPARQL (targets and constraints) is answered by an in-memory Oxigraph copy of the same quads,
+SHACL Core constraints by rdflib's store (see :class:`_OxigraphQueryDataset`): the bundled data
+validates in about a second instead of tens of seconds.
+
 The one thing SHACL cannot see through the union is a statement in the *default* graph of a data
 file; :func:`default_graph_results` finds those in Python and reports them with the wording of
 the (deactivated) shape ``kgsh:StatementInDefaultGraph``, so they appear in the same report.
@@ -36,6 +40,7 @@ from kgraph.validate.report import ValidationResult, compact
 __all__ = [
     "DEFAULT_GRAPH_SHAPE",
     "KGSH",
+    "add_to_report",
     "default_graph_results",
     "describe",
     "load_shapes",
