@@ -78,7 +78,10 @@ def test_a_fact_added_to_the_bundled_data_without_evidence_is_caught(tmp_path: P
         s
         for s, _, _, _ in loaded.dataset.quads((None, RDF.type, URIRef(KGO + "Organization"), None))
     )
-    someone, something = people[0], (orgs or people)[-1]
+    funds = URIRef(KGO + "funds")
+    someone, something = next(
+        (p, o) for p in people for o in orgs if not any(loaded.dataset.quads((p, funds, o, None)))
+    )
     graph = next(
         g
         for _, _, _, g in loaded.dataset.quads((someone, RDF.type, None, None))
