@@ -74,13 +74,12 @@ def test_a_fact_added_to_the_bundled_data_without_evidence_is_caught(tmp_path: P
     people = sorted(
         s for s, _, _, _ in loaded.dataset.quads((None, RDF.type, URIRef(KGO + "Person"), None))
     )
-    orgs = sorted(
-        s
-        for s, _, _, _ in loaded.dataset.quads((None, RDF.type, URIRef(KGO + "Organization"), None))
-    )
     funds = URIRef(KGO + "funds")
     someone, something = next(
-        (p, o) for p in people for o in orgs if not any(loaded.dataset.quads((p, funds, o, None)))
+        (p, o)
+        for p in people
+        for o in people
+        if p != o and not any(loaded.dataset.quads((p, funds, o, None)))
     )
     graph = next(
         g
