@@ -188,6 +188,7 @@ def prepare(graph: Graph) -> ReasonerInput:
         if isinstance(s, URIRef) and _unsupported_datatype(s):
             axioms[_short(s)] += 1
             continue
+        original = p
         if isinstance(p, URIRef) and p in _REIFICATION:
             p = _REIFICATION[p]
             renamed += 1
@@ -195,19 +196,19 @@ def prepare(graph: Graph) -> ReasonerInput:
             datatype = str(o.datatype) if o.datatype is not None else None
             if datatype is None or datatype in OWL2_DATATYPES:
                 if o.ill_typed:
-                    ill.append((s, p, o))
+                    ill.append((s, original, o))
                     continue
                 out.add((s, p, o))
             elif datatype == str(XSD.date):
                 converted = _date_as_datetime(o)
                 if converted is None:
-                    ill.append((s, p, o))
+                    ill.append((s, original, o))
                     continue
                 out.add((s, p, converted))
                 dates += 1
             else:
                 if o.ill_typed:
-                    ill.append((s, p, o))
+                    ill.append((s, original, o))
                 dropped[_short(o.datatype)] += 1
         elif isinstance(o, URIRef) and o == XSD.date:
             out.add((s, p, XSD.dateTime))
@@ -260,7 +261,7 @@ def check_consistency(graph: Graph | Dataset) -> ConsistencyResult:
     clashes: list[str] = list(ill_lines)
     lines: list[str] = []
     if not verdict.consistent:
-        found = [c for c in explain(flat) if "which is not a valid" not in c]
+        found = explain(flat)
         clashes.extend(found)
         if found:
             lines.append("HermiT finds the ontology and data inconsistent:")

@@ -3,7 +3,8 @@
 HermiT answers only "inconsistent". This module looks for the usual culprits in the statements
 themselves, with a small, sound-for-these-patterns type closure (``rdf:type``, ``rdfs:subClassOf``,
 ``owl:equivalentClass``, ``rdfs:domain``/``rdfs:range`` through ``rdfs:subPropertyOf``,
-``owl:inverseOf`` and ``owl:SymmetricProperty``), and names the entities involved:
+``owl:inverseOf`` and ``owl:SymmetricProperty``, ``owl:sameAs``, and general class inclusions
+between intersections of named classes), and names the entities involved:
 
 * an entity that belongs to two disjoint classes (``owl:disjointWith``, ``owl:AllDisjointClasses``),
   with the reason it has each type ("stated to be a kgo:Place", "the object of kgo:location,
@@ -12,7 +13,10 @@ themselves, with a small, sound-for-these-patterns type closure (``rdf:type``, `
   that belongs to a class disjoint with every member of the union;
 * two provably different values of a functional property, or of a property a class restricts to
   one value (``kgo:source`` on attributions);
-* a literal whose datatype does not fit a data property's range, and ill-typed literals.
+* a literal whose datatype does not fit a data property's range.
+
+(Ill-typed literals are reported by :mod:`kgraph.validate.owl` itself, which must take them out
+of the reasoner's input.)
 
 It never decides consistency (HermiT does); it only explains. When it finds nothing, the caller
 falls back to localising the clash by named graph.
@@ -108,7 +112,6 @@ def explain(graph: Graph) -> list[str]:
     schema = _read_schema(graph)
     types, demands = _types(graph, schema)
     found: list[str] = []
-    found.extend(_ill_typed(graph))
     found.extend(_disjoint_clashes(graph, schema, types))
     found.extend(_union_clashes(graph, schema, types, demands))
     found.extend(_functional_clashes(graph, schema, types))
@@ -343,15 +346,6 @@ def _disjoint(a: Node, b: Node, schema: _Schema) -> bool:
 
 
 # --------------------------------------------------------------------------- checks
-
-
-def _ill_typed(graph: Graph) -> Iterator[str]:
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.ill_typed:
-            yield (
-                f"{name_of(s, graph)} has {name_of(p)} {_lit(o)}, which is not a valid "
-                f"{name_of(o.datatype) if o.datatype else 'value'}"
-            )
 
 
 def _disjoint_clashes(graph: Graph, schema: _Schema, types: _Types) -> Iterator[str]:
