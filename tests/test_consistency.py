@@ -184,12 +184,22 @@ def test_prepare_converts_dates_drops_unsupported_datatypes_and_keeps_the_origin
     graph.add((instant, gyear, Literal("1980", datatype=XSD.gYear)))
     graph.add((earliest, URIRef("http://www.w3.org/2000/01/rdf-schema#range"), XSD.date))
     graph.add((URIRef(KG + "ev"), RDF.subject, person))
+    html = Literal("<b>Qaani</b>", datatype=RDF.HTML)
+    graph.add((person, URIRef(KGO + "description"), html))
+    graph.add(
+        (
+            URIRef(KGO + "description"),
+            URIRef("http://www.w3.org/2000/01/rdf-schema#range"),
+            RDF.HTML,
+        )
+    )
     prepared = prepare(graph)
     copy = prepared.graph
     assert (instant, earliest, Literal("1956-01-01T00:00:00", datatype=XSD.dateTime)) in copy
     assert Literal("1959-12-31T00:00:00+03:30", datatype=XSD.dateTime) in set(copy.objects())
     assert (instant, gyear, None) not in copy
     assert XSD.dateTime in set(copy.objects(earliest))
+    assert html not in set(copy.objects()) and RDF.HTML not in set(copy.objects())
     assert (URIRef(KG + "ev"), RDF.subject, person) not in copy
     assert (URIRef(KG + "ev"), URIRef("urn:kgraph:reasoner#subject"), person) in copy
     # the caller's graph is untouched
