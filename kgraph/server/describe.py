@@ -75,7 +75,8 @@ class DumpFile:
 def dumps_dir(state: ServerState) -> Path:
     if state.config.dumps_dir is not None:
         return state.config.dumps_dir
-    return Path(state.config.store_path).parent / (Path(state.config.store_path).name + "-dumps")
+    store = Path(state.config.store_path)
+    return store.parent / "dumps" / store.name
 
 
 def _compress_and_hash(raw: Path, target: Path) -> str:

@@ -204,7 +204,12 @@ def main(argv: list[str]) -> int:
     stdout = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     stdin = sys.stdin.buffer
-    store = ox.Store.read_only(argv[1])
+    try:
+        store = ox.Store.read_only(argv[1])
+    except OSError as exc:
+        stdout.write(protocol.encode(("failed", str(exc).splitlines()[0] if str(exc) else "")))
+        stdout.flush()
+        return 1
     stdout.write(protocol.encode(("ready", None)))
     stdout.flush()
     while True:
