@@ -20,6 +20,7 @@ from kgraph.errors import ParseError
 from kgraph.load import default_inputs, load_files, project_root
 from kgraph.namespaces import KG, KGO
 from kgraph.validate import ValidationReport, validate
+from kgraph.validate.quotes import QUOTE_SHAPE, seeds_dir
 from kgraph.validate.shacl import DEFAULT_GRAPH_SHAPE, load_shapes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +96,32 @@ def test_a_fact_added_to_the_bundled_data_without_evidence_is_caught(tmp_path: P
         (str(someone), KGO + "funds", str(something))
     ]
     assert broken[0].files == (str(data / "zz-broken.trig"),)
+    assert not report.conforms
+
+
+def test_a_misquote_in_the_bundled_data_is_caught(tmp_path: Path) -> None:
+    """Change one word of one quote of the real data: the quote check names it."""
+    seeds = seeds_dir()
+    assert seeds is not None, "the seed articles are missing (set KGRAPH_SEEDS)"
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    loaded = load_files([data])
+    quote = URIRef(KGO + "quote")
+    files = {p: p.read_text(encoding="utf-8") for p in sorted(data.glob("*.trig"))}
+    node, text, graph, path = next(  # the first quote written on one line, without escapes
+        (s, str(o), str(g), p)
+        for s, _, o, g in sorted(loaded.dataset.quads((None, quote, None, None)))
+        if not str(g).endswith("/curation")
+        for p, content in files.items()
+        if f'"{o}"' in content
+    )
+    words = str(text).split(" ")
+    changed = " ".join([*words[:-1], words[-1] + "xyz"])
+    path.write_text(path.read_text(encoding="utf-8").replace(text, changed, 1), encoding="utf-8")
+    report = validate([ROOT / "ontology", data], reasoner=False, seeds=seeds)
+    found = [r for r in report.results if r.shape == str(QUOTE_SHAPE)]
+    assert [(r.focus, r.value, r.graphs) for r in found] == [(str(node), changed, (graph,))]
+    assert found[0].files == (str(path),)
     assert not report.conforms
 
 

@@ -34,13 +34,20 @@ __all__ = ["validate_command"]
     help="Skip the OWL consistency check (HermiT; takes several seconds).",
 )
 @click.option(
+    "--seeds",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="The folder of seed articles the quotes are checked against "
+    "(default: $KGRAPH_SEEDS, else shared/seeds by the project).",
+)
+@click.option(
     "--shapes",
     type=click.Path(exists=True, path_type=Path),
     default=None,
     help="A shapes file or folder instead of the project's shapes/.",
 )
 def validate_command(
-    paths: tuple[Path, ...], fmt: str, no_reasoner: bool, shapes: Path | None
+    paths: tuple[Path, ...], fmt: str, no_reasoner: bool, seeds: Path | None, shapes: Path | None
 ) -> None:
     """Check PATHS (default: the project's ontology/ and data/) with SHACL and OWL.
 
@@ -48,7 +55,7 @@ def validate_command(
     recursively. The project ontology is always added.
     """
     try:
-        report = validate(list(paths) or None, reasoner=not no_reasoner, shapes=shapes)
+        report = validate(list(paths) or None, reasoner=not no_reasoner, shapes=shapes, seeds=seeds)
     except KGraphError as exc:
         click.echo(f"kgraph: error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kgraph.errors import KGraphError
 from kgraph.load import LoadedGraph, default_inputs, load_files, project_root
+from kgraph.validate.quotes import quote_results, seeds_dir
 from kgraph.validate.report import ConsistencyLike, ValidationReport, ValidationResult
 from kgraph.validate.shacl import add_to_report, default_graph_results, load_shapes, run_shacl
 
@@ -37,12 +38,14 @@ def validate(
     reasoner: bool = True,
     shapes: Path | None = None,
     with_ontology: bool = True,
+    seeds: Path | None = None,
 ) -> ValidationReport:
     """Validate ``paths`` (default: the project's ontology/ and data/) and return the report.
 
     ``reasoner`` runs the OWL consistency check (HermiT; several seconds). ``shapes`` is a shapes
     file or folder (default: the project's shapes/). ``with_ontology`` adds the project ontology
-    when the given files do not include it.
+    when the given files do not include it. ``seeds`` is the folder of seed articles the quotes
+    are checked against (default: ``$KGRAPH_SEEDS`` or ``shared/seeds`` by the project).
     """
     started = time.perf_counter()
     inputs = _short(default_inputs()) if paths is None else [Path(p) for p in paths]
@@ -50,7 +53,7 @@ def validate(
     if ontology_dir is not None and not any(_within(p, ontology_dir) for p in inputs):
         inputs.extend(_short([ontology_dir]))
     loaded = load_files(inputs)
-    return validate_loaded(loaded, reasoner=reasoner, shapes=shapes, started=started)
+    return validate_loaded(loaded, reasoner=reasoner, shapes=shapes, seeds=seeds, started=started)
 
 
 def validate_loaded(
@@ -58,6 +61,7 @@ def validate_loaded(
     *,
     reasoner: bool = True,
     shapes: Path | None = None,
+    seeds: Path | None = None,
     started: float | None = None,
 ) -> ValidationReport:
     """Validate an already loaded dataset (see :func:`validate`)."""
@@ -65,6 +69,7 @@ def validate_loaded(
     shapes_graph = load_shapes(shapes)
     results, report_graph = run_shacl(loaded, shapes_graph)
     extra = default_graph_results(loaded, shapes_graph)
+    extra += quote_results(loaded, shapes_graph, seeds_dir() if seeds is None else seeds)
     add_to_report(report_graph, extra)
     consistency = check_consistency_of(loaded) if reasoner else None
     all_results = tuple(sorted(_dedupe([*results, *extra]), key=ValidationResult.sort_key))

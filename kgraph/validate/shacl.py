@@ -44,6 +44,7 @@ __all__ = [
     "default_graph_results",
     "describe",
     "load_shapes",
+    "node_text",
     "run_shacl",
 ]
 
@@ -228,7 +229,7 @@ def default_graph_results(loaded: LoadedGraph, shapes: Graph) -> list[Validation
         out.append(
             ValidationResult(
                 severity=severity,
-                focus=_node_text(subject),
+                focus=node_text(subject),
                 focus_label=label,
                 message=message,
                 shape=str(DEFAULT_GRAPH_SHAPE),
@@ -312,10 +313,10 @@ def _result(loaded: LoadedGraph, report: Graph, node: Node) -> ValidationResult:
     files = files or _files(loaded, focus, graphs)
     return ValidationResult(
         severity=_local(severity),
-        focus=_node_text(focus) if focus is not None else "",
+        focus=node_text(focus) if focus is not None else "",
         focus_label=label,
         path=str(path) if isinstance(path, URIRef) else None,
-        value=_node_text(value) if value is not None and value != focus else None,
+        value=node_text(value) if value is not None and value != focus else None,
         message=_tidy(sorted(messages)[0] if messages else "constraint not met"),
         shape=str(shape) if isinstance(shape, URIRef) else None,
         files=files,
@@ -346,7 +347,7 @@ def _graph_id(graph: object) -> str:
     return str(ident)
 
 
-def _node_text(node: Node) -> str:
+def node_text(node: Node) -> str:
     if isinstance(node, BNode):
         return f"_:{node}"
     return str(node)
