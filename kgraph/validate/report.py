@@ -211,7 +211,8 @@ class ValidationReport:
 def _result_lines(result: ValidationResult) -> Iterable[str]:
     problem, fix = split_message(result.message)
     where = f"{compact(result.path)}: " if result.path else ""  # none: about the node itself
-    value = f" ({compact(result.value)})" if result.value is not None else ""
+    shown = compact(result.value)
+    value = f" ({shown})" if shown is not None and shown not in problem else ""  # said already
     marker = "" if result.severity == "Violation" else f"[{result.severity.lower()}] "
     yield f"    {marker}{where}{problem}{value}"
     if fix:

@@ -310,6 +310,14 @@ def _result(loaded: LoadedGraph, report: Graph, node: Node) -> ValidationResult:
     files: tuple[str, ...] = ()
     if isinstance(path, URIRef) and focus is not None and value is not None:
         files = loaded.files_stating(focus, path, value)
+    if (
+        path is None
+        and focus is not None
+        and isinstance(value, URIRef)
+        and value in loaded.graph_files
+    ):
+        graphs = (str(value),)  # the problem is the graph itself (kgsh:GraphRegistered)
+        files = tuple(f for f in loaded.files_of(focus) if f in loaded.graph_files[value])
     files = files or _files(loaded, focus, graphs)
     return ValidationResult(
         severity=_local(severity),
