@@ -53,6 +53,9 @@ def validate_command(
 
     Files may be Turtle, TriG, N-Triples, N-Quads, RDF/XML or JSON-LD; folders are read
     recursively. The project ontology is always added.
+
+    Exit status: 0 valid (warnings allowed), 1 violations or an inconsistency,
+    2 unreadable input (the file and line are named on stderr).
     """
     try:
         report = validate(list(paths) or None, reasoner=not no_reasoner, shapes=shapes, seeds=seeds)
