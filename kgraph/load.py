@@ -205,7 +205,14 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
             raise InputError(f"{path}: not a regular file or directory")
         else:
             raise InputError(f"{path}: no such file or directory")
-    return out
+    seen: set[Path] = set()
+    unique = []
+    for path in out:  # a file named twice (or inside a folder also named) is read once
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
 
 
 def _format_of(path: Path) -> tuple[ox.RdfFormat, bool]:

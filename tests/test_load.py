@@ -104,6 +104,12 @@ def test_a_directory_is_read_recursively_in_sorted_order_skipping_other_files() 
     )
 
 
+def test_a_file_named_twice_is_read_once() -> None:
+    loaded = load_files([TREE / "a-data.trig", TREE])
+    assert loaded.files.count(str(TREE / "a-data.trig")) == 1
+    assert len(loaded.files) == 3
+
+
 def test_graphs_subjects_and_statements_know_their_files() -> None:
     loaded = load_files([TREE])
     a, c = str(TREE / "a-data.trig"), str(TREE / "sub" / "c-data.trig")
