@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
-
 import click
 
 from kgraph.errors import KGraphError
@@ -63,10 +61,14 @@ def cli() -> None:
     """
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Entry point of the ``kgraph`` console script: library errors become clean exits."""
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``kgraph`` console script: library errors become clean exits.
+
+    With ``standalone_mode=False`` click *returns* the code given to ``ctx.exit(n)``; it is
+    passed on to the process here, so a command's exit status is never lost.
+    """
     try:
-        return cli.main(args=argv, standalone_mode=False)
+        result = cli.main(args=argv, standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
@@ -81,3 +83,5 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    if isinstance(result, int) and not isinstance(result, bool) and result != 0:
+        sys.exit(result)
