@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+
 import click
 
 from kgraph.errors import KGraphError
