@@ -136,12 +136,12 @@ def _source_graph(rng: random.Random, i: int, pools: Pools) -> tuple[str, set[st
             f" ; kgo:source kg:{src} ."
         )
 
-    # the units' place in the force
+    # the units' place in the force: a fixed tree (unit-i under unit-(i // 8), the first
+    # eight under the force), as in real data, where sub-organisation has no cycles
     for k in range(2):
         unit = rng.choice(pools.units)
-        parent = "quds-force-bench" if rng.random() < 0.7 else rng.choice(pools.units)
-        if parent == unit:
-            continue
+        n = int(unit.split("-")[1])
+        parent = "quds-force-bench" if n < 8 else f"unit-{n // 8}"
         describe(unit)
         describe(parent)
         lines.append(f"  kg:{unit} org:subOrganizationOf kg:{parent} .")
@@ -174,7 +174,7 @@ def _source_graph(rng: random.Random, i: int, pools: Pools) -> tuple[str, set[st
         lines.append("\n".join(parts) + " .")
     # relation facts with evidence
     for k in range(6):
-        a = rng.choice(pools.units + pools.persons)
+        a = rng.choice(pools.units) if k < 3 else rng.choice(pools.persons)
         b = rng.choice(pools.groups)
         rel = rng.choice(RELATIONS)
         describe(a)
