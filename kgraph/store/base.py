@@ -145,7 +145,7 @@ class RawResult:
         if rfmt is None:
             raise InputError(f"a {self.kind} result serialises to json/xml/csv/tsv")
         if self.kind == "ask":
-            out = ox.QueryBoolean.serialize(_boolean(bool(self.boolean)), format=rfmt)
+            out = _boolean(bool(self.boolean)).serialize(format=rfmt)
             return out if out is not None else b""
         sols = self._solutions
         if not isinstance(sols, ox.QuerySolutions):
@@ -186,9 +186,8 @@ def query_syntax_error(exc: BaseException, *, line_offset: int = 0) -> QuerySynt
     m = _POSITION.search(text)
     line = int(m[1]) - line_offset if m else None
     col = int(m[2]) if m else None
-    message = text.split("\n", 1)[0]
-    if m:
-        message = message[m.end():].lstrip(": ")
+    message = text[m.end():] if m else text
+    message = " ".join(message.lstrip(": ").split())
     if len(message) > 200:
         message = message[:200] + "…"
     return QuerySyntaxError(message or "syntax error", line=line, column=col)

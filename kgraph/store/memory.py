@@ -8,6 +8,7 @@ through rdflib ``initBindings=`` — never into the query text.
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -52,8 +53,8 @@ class MemoryStore:
             names = default_graph or []
             for g in names:
                 for t in self.dataset.graph(rdflib.URIRef(g)):
-                    target.default_context.add(t)
-            for ctx in self.dataset.contexts():
+                    target.default_graph.add(t)
+            for ctx in self.dataset.graphs():
                 if named_graphs is None or str(ctx.identifier) in named_graphs:
                     dest = target.graph(ctx.identifier)
                     for t in ctx:
@@ -62,7 +63,9 @@ class MemoryStore:
             raise InputError("the memory backend restricts named graphs only with default_graph")
         init = {rdflib.Variable(k): to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
-            result = target.query(query, initNs=_INIT_NS, initBindings=init)
+            with warnings.catch_warnings():  # rdflib's SPARQL engine uses its own deprecated API
+                warnings.simplefilter("ignore", DeprecationWarning)
+                result = target.query(query, initNs=_INIT_NS, initBindings=init)
         except ParseException as exc:
             raise QuerySyntaxError(str(exc.msg), line=exc.lineno, column=exc.col) from None
         except Exception as exc:  # rdflib raises bare Exceptions for unsupported features
@@ -95,14 +98,14 @@ class MemoryStore:
     def graphs(self) -> list[str]:
         return sorted(
             str(c.identifier)
-            for c in self.dataset.contexts()
+            for c in self.dataset.graphs()
             if isinstance(c.identifier, rdflib.URIRef)
             and str(c.identifier) != str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
             and len(c) > 0
         )
 
     def quad_count(self) -> int:
-        return sum(len(c) for c in self.dataset.contexts())
+        return sum(len(c) for c in self.dataset.graphs())
 
     def dump(self, output: BinaryIO, format: ox.RdfFormat, *, graph: str | None = None) -> None:
         buf = io.BytesIO()
