@@ -444,8 +444,9 @@ class KnowledgeGraph:
             "member": ox.NamedNode(self.resolve(member)) if member is not None else None,
             "organization": ox.NamedNode(self.resolve(organization))
             if organization is not None else None,
-            "post": ox.NamedNode(self.resolve(post)) if post is not None else None,
         }
+        # ?post is optional in the query: binding it would not filter, so filter here
+        post_iri = self.resolve(post) if post is not None else None
         acc: dict[str, dict[str, Any]] = {}
         for sol in self._select("memberships", **b):
             m = sol["membership"]
@@ -459,6 +460,8 @@ class KnowledgeGraph:
             if a is not None and a.value not in row["areas"]:
                 row["areas"].append(a.value)
         out = [self._membership(r["sol"], r["quotes"], r["areas"]) for r in acc.values()]
+        if post_iri is not None:
+            out = [m for m in out if m.post is not None and m.post.iri == post_iri]
         out.sort(key=lambda m: ((m.start or DateSpan(None, None)).sort_key(), m.member.label,
                                 m.organization.label, m.iri))
         return out
@@ -696,20 +699,12 @@ class KnowledgeGraph:
             else None,
         }
         src = self.resolve(source) if source is not None else None
-        acc: dict[str, dict[str, Any]] = {}
-        multi = ("about", "claimant", "quote", "hedge")
+        acc: dict[str, ox.QuerySolution] = {}
         for sol in self._select("claims", **b):
-            key = sol["claim"].value
-            row = acc.get(key)
-            if row is None:
-                row = acc[key] = {"sol": sol, **{m: [] for m in multi}}
-            for m in multi:
-                t = sol[m]
-                if t is not None and t.value not in row[m]:
-                    row[m].append(t.value)
+            acc.setdefault(sol["claim"].value, sol)
         out: list[Claim] = []
-        for key, r in acc.items():
-            c = self._claim(key, r)
+        for key, sol in acc.items():
+            c = self._claim(key, sol)
             if statuses and c.status not in statuses:
                 continue
             if src and (c.source is None or c.source.iri != src):
@@ -747,9 +742,7 @@ class KnowledgeGraph:
         allowed = "A..F" if scale == "reliability" else "1..6"
         raise InputError(f"not a {scale} grade: {value!r}", hint=f"use {allowed}")
 
-    def _claim(self, iri: str, r: dict[str, Any]) -> Claim:
-        sol = r["sol"]
-
+    def _claim(self, iri: str, sol: ox.QuerySolution) -> Claim:
         def grade(kind: str) -> Grade | None:
             t = sol[kind]
             if not isinstance(t, ox.NamedNode):
@@ -757,13 +750,17 @@ class KnowledgeGraph:
             notation = _text(sol[kind + "Notation"]) or local_name(t.value)[-1]
             return Grade(t.value, notation, self.label(t.value))
 
+        def many(name: str) -> tuple[str, ...]:
+            t = sol[name]
+            return tuple(v for v in t.value.split("\x1f") if v) if t is not None else ()
+
         status = local_name(sol["status"].value) if sol["status"] is not None else "Reported"
         return Claim(
             iri=iri, text=_text(sol["text"]) or "", status=status,
-            about=tuple(self.ref(a) for a in r["about"]),
-            claimed_by=tuple(self.ref(a) for a in r["claimant"]),
+            about=tuple(self.ref(a) for a in sorted(many("topics"))),
+            claimed_by=tuple(self.ref(a) for a in sorted(many("claimants"))),
             source=self.ref(sol["source"].value) if sol["source"] is not None else None,
-            quotes=tuple(r["quote"]), hedges=tuple(r["hedge"]),
+            quotes=many("quotes"), hedges=many("hedges"),
             reliability=grade("reliability"), credibility=grade("credibility"),
             note=_text(sol["note"]), subject=_iri(sol["subject"]),
             predicate=_iri(sol["predicate"]), object=_text(sol["object"]),

@@ -193,6 +193,24 @@ def query_syntax_error(exc: BaseException, *, line_offset: int = 0) -> QuerySynt
     return QuerySyntaxError(message or "syntax error", line=line, column=col)
 
 
+def local_syntax_error(query: str) -> QuerySyntaxError | None:
+    """The syntax error Oxigraph's parser finds in ``query`` (for line and column), if any.
+
+    Used by the backends whose own engine reports positions differently or not at all, so
+    that every backend reports the same line and column. The query is run on an empty
+    in-memory store (``SERVICE`` queries are not tried).
+    """
+    if "SERVICE" in query.upper():
+        return None
+    try:
+        ox.Store().query(query, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        return query_syntax_error(exc)
+    except Exception:  # noqa: BLE001 - parsed fine; failed for another reason
+        return None
+    return None
+
+
 @runtime_checkable
 class Store(Protocol):
     """What every backend offers. All queries see the same dataset layout (docs/model.md)."""

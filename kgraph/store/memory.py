@@ -20,7 +20,7 @@ from rdflib.query import Result
 
 from kgraph.errors import InputError, QueryRefused, QuerySyntaxError
 from kgraph.namespaces import PREFIXES
-from kgraph.store.base import RawResult, Term
+from kgraph.store.base import RawResult, Term, local_syntax_error
 from kgraph.store.terms import from_rdflib, to_rdflib
 
 __all__ = ["MemoryStore"]
@@ -66,13 +66,15 @@ class MemoryStore:
             with warnings.catch_warnings():  # rdflib's SPARQL engine uses its own deprecated API
                 warnings.simplefilter("ignore", DeprecationWarning)
                 result = target.query(query, initNs=_INIT_NS, initBindings=init)
+                return _raw(result)
         except ParseException as exc:
-            raise QuerySyntaxError(str(exc.msg), line=exc.lineno, column=exc.col) from None
+            raise local_syntax_error(query) or QuerySyntaxError(
+                str(exc.msg), line=exc.lineno, column=exc.col
+            ) from None
         except Exception as exc:  # rdflib raises bare Exceptions for unsupported features
             if "expected" in str(exc).lower() or "parse" in type(exc).__name__.lower():
                 raise QuerySyntaxError(str(exc)) from None
             raise
-        return _raw(result)
 
     def update(self, update: str) -> None:
         if self.read_only:

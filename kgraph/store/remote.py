@@ -34,7 +34,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from kgraph.errors import QueryRefused, QuerySyntaxError, RemoteStoreError
 from kgraph.namespaces import PREFIXES
-from kgraph.store.base import RawResult, Term, query_syntax_error
+from kgraph.store.base import RawResult, Term, local_syntax_error
 from kgraph.store.terms import sparql_term
 
 __all__ = ["RemoteStore", "inject_values"]
@@ -236,11 +236,9 @@ class RemoteStore:
 
     def _syntax_error(self, exc: QueryBadFormed, original: str) -> QuerySyntaxError:
         # position from a local parse of the text the user wrote
-        try:
-            ox.Store().query(original, prefixes=PREFIXES) if "SERVICE" not in original.upper() \
-                else None
-        except SyntaxError as local:
-            return query_syntax_error(local)
+        local = local_syntax_error(original)
+        if local is not None:
+            return local
         return QuerySyntaxError(str(exc.msg).strip().splitlines()[-1][:300])
 
     def update(self, update: str) -> None:
