@@ -1,0 +1,50 @@
+"""Inference at build time: what the ontology entails, kept apart in kgg:inferred."""
+
+from __future__ import annotations
+
+from kgraph.graph import KnowledgeGraph
+
+
+def ask(kg: KnowledgeGraph, text: str) -> bool:
+    result = kg.query(text)
+    assert isinstance(result, bool)
+    return result
+
+
+def test_inverse_properties_are_inferred_into_their_own_graph(any_kg: KnowledgeGraph) -> None:
+    # asserted: unit-400 kgo:manages iraqi-armed-groups (seed 002)
+    assert ask(any_kg, "ASK { GRAPH kgg:inferred { kg:iraqi-armed-groups kgo:managedBy kg:unit-400 } }")
+    assert not ask(any_kg, "ASK { GRAPH ?g { kg:iraqi-armed-groups kgo:managedBy kg:unit-400 } "
+                           "FILTER(?g != kgg:inferred) }")
+
+
+def test_sub_organization_is_closed_transitively(any_kg: KnowledgeGraph) -> None:
+    # unit-400 ⊂ quds-force ⊂ irgc
+    assert ask(any_kg, "ASK { kg:unit-400 org:transitiveSubOrganizationOf kg:irgc }")
+    assert ask(any_kg, "ASK { kg:irgc org:transitiveHasSubOrganization kg:unit-400 }")
+
+
+def test_class_hierarchy_and_participant_are_materialised(any_kg: KnowledgeGraph) -> None:
+    assert ask(any_kg, "ASK { GRAPH kgg:inferred { kg:lebanese-hezbollah a kgo:Organization } }")
+    assert ask(any_kg, "ASK { kg:esmail-qaani a foaf:Person }")
+    assert ask(any_kg, "ASK { ?e kgo:attendee ?x . FILTER NOT EXISTS { ?e kgo:participant ?x } }") \
+        is False
+
+
+def test_commanders_and_post_holders_come_from_memberships(any_kg: KnowledgeGraph) -> None:
+    assert ask(any_kg, "ASK { kg:majid-navvab kgo:commands kg:unit-400 }")
+    assert ask(any_kg, "ASK { kg:unit-340 kgo:hasDeputyCommander kg:majid-navvab }")
+    assert ask(any_kg, "ASK { kg:post-quds-force-commander org:heldBy kg:esmail-qaani }")
+
+
+def test_symmetric_relations_hold_both_ways(any_kg: KnowledgeGraph) -> None:
+    assert ask(any_kg, "ASK { kg:qasem-soleimani kgo:friendOf kg:esmail-qaani }")
+
+
+def test_nothing_inferred_repeats_an_asserted_triple(kg: KnowledgeGraph) -> None:
+    dup = kg.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH kgg:inferred { ?s ?p ?o } "
+        "GRAPH ?g { ?s ?p ?o } FILTER(?g != kgg:inferred) }"
+    )
+    assert dup[0].value("n") == 0  # type: ignore[index]
+    assert kg.build_info is not None and kg.build_info.inferred > 0
