@@ -33,7 +33,8 @@ PREFIXES = """@prefix kg: <https://w3id.org/kgraph/id/> .
 
 """
 
-SYLLABLES = "ra mi na za de ke qa so lei ha mid re za far sha ri ba gh ni mo ja va".split()
+SYLLABLES = ["ra", "mi", "na", "za", "de", "ke", "qa", "so", "lei", "ha", "mid", "re", "za",
+             "far", "sha", "ri", "ba", "gh", "ni", "mo", "ja", "va"]
 RELATIONS = ["kgo:manages", "kgo:sponsors", "kgo:funds", "kgo:arms", "kgo:trains",
              "kgo:supports", "kgo:inConflictWith", "kgo:cooperatesWith"]
 ROLES = ["kgo:CommanderRole", "kgo:DeputyCommanderRole", "kgo:HeadRole", "kgo:MemberRole"]
@@ -125,7 +126,8 @@ def _source_graph(rng: random.Random, i: int, pools: Pools) -> tuple[str, set[st
         if slug in named:
             return
         named.add(slug)
-        lines.append(f"  kg:{slug} a {pools.kinds[slug]} ; rdfs:label {_q(pools.labels[slug])}@en .")
+        label = _q(pools.labels[slug])
+        lines.append(f"  kg:{slug} a {pools.kinds[slug]} ; rdfs:label {label}@en .")
 
     def evidence(subject: str, pred: str, obj: str, n: int) -> None:
         subject_label = pools.labels.get(subject, subject)

@@ -228,7 +228,6 @@ def _build_into(directory: Path, inputs: Inputs) -> tuple[int, int]:
     if new:
         disk.bulk_extend(new)
     disk.flush()
-    del disk
     return quads, inferred
 
 

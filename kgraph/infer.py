@@ -11,10 +11,11 @@ apart: ``GRAPH kgg:inferred { ... }`` is exactly what inference added.
 
 Each rule's header says which predicates it ``reads`` (CURIEs, or ``subproperties``,
 ``inverses``, ``symmetric``, ``transitive`` for the properties the ontology declares so) and
-whether it is ``closed`` (its own output never enables it again) and ``checked`` (its query
-already leaves out what the dataset holds, so kgraph need not look each triple up). After the first round, a
-rule runs again only when an earlier round added triples with a predicate it reads
-(semi-naive evaluation), which keeps a build of a million triples to a couple of rounds.
+whether it is ``closed`` (its own output never enables it again) and ``checked`` (its
+query already leaves out what the dataset holds, so kgraph need not look each triple up).
+Each rule's output is added before the next rule runs; a rule runs again only when triples
+with a predicate it reads were added since its last run (semi-naive evaluation), which keeps
+a build of a million triples to about one pass.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ def infer(store: ox.Store, *, max_rounds: int = MAX_ROUNDS) -> int:
                 if not new or (wanted is not None and not (wanted & new)):
                     continue
             fresh: set[ox.Quad] = set()
-            for t in store.query(rule.text, use_default_graph_as_union=True):
-                assert isinstance(t, ox.Triple)
+            answer = store.query(rule.text, use_default_graph_as_union=True)
+            assert isinstance(answer, ox.QueryTriples)
+            for t in answer:
                 quad = ox.Quad(t.subject, t.predicate, t.object, graph)
                 if quad in fresh:
                     continue

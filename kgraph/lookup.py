@@ -49,8 +49,11 @@ from kgraph.namespaces import KG, is_slug
 __all__ = ["NameIndex", "plain_key", "sound_key"]
 
 _TITLES: Final = frozenset(
-    """brig brigadier gen general maj major lt lieutenant col colonel capt captain
-    sgt adm admiral ayatollah hojatoleslam dr mr mrs ms prof sheikh shaykh the""".split()
+    [
+        "brig", "brigadier", "gen", "general", "maj", "major", "lt", "lieutenant", "col",
+        "colonel", "capt", "captain", "sgt", "adm", "admiral", "ayatollah", "hojatoleslam",
+        "dr", "mr", "mrs", "ms", "prof", "sheikh", "shaykh", "the",
+    ]
 )
 _PUNCT = re.compile(r"[^a-z0-9]+")
 _SOUND: Final = (
@@ -110,11 +113,10 @@ class NameIndex:
         """Index ``(iri, name, is_canonical)`` triples."""
         index = cls()
         for iri, name, canonical in names:
-            if canonical or iri not in index.labels:
-                if canonical or iri not in index.labels:
-                    index.labels.setdefault(iri, name)
-                    if canonical:
-                        index.labels[iri] = name
+            if canonical:
+                index.labels[iri] = name
+            else:
+                index.labels.setdefault(iri, name)
             index._add(iri, name)
         for iri, names_of in index._names.items():
             for n in names_of:

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_project
+
 from kgraph.build import MARKER, Inputs, build_embedded, content_hash
 from kgraph.errors import ParseError
 from kgraph.graph import KnowledgeGraph

@@ -13,7 +13,8 @@ def ask(kg: KnowledgeGraph, text: str) -> bool:
 
 def test_inverse_properties_are_inferred_into_their_own_graph(any_kg: KnowledgeGraph) -> None:
     # asserted: unit-400 kgo:manages iraqi-armed-groups (seed 002)
-    assert ask(any_kg, "ASK { GRAPH kgg:inferred { kg:iraqi-armed-groups kgo:managedBy kg:unit-400 } }")
+    assert ask(any_kg, "ASK { GRAPH kgg:inferred "
+                       "{ kg:iraqi-armed-groups kgo:managedBy kg:unit-400 } }")
     assert not ask(any_kg, "ASK { GRAPH ?g { kg:iraqi-armed-groups kgo:managedBy kg:unit-400 } "
                            "FILTER(?g != kgg:inferred) }")
 

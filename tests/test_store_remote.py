@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import free_port
+
 from kgraph.errors import InputError, QueryRefused, RemoteStoreError
 from kgraph.graph import KnowledgeGraph
 from kgraph.graph import open as open_graph
-from kgraph.store.remote import RemoteStore, inject_values
 from kgraph.model import IRI
+from kgraph.store.remote import RemoteStore, inject_values
 from kgraph.store.terms import from_python, sparql_term
 
 

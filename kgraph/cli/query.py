@@ -119,10 +119,10 @@ def query_command(query: str | None, params: tuple[str, ...], fmt: str | None, l
         if raw.kind == "ask":
             click.echo("yes" if raw.boolean else "no")
             return
-        from kgraph.query.results import typed
+        from kgraph.query.results import SelectResult, typed
 
         result = typed(raw)
-        assert not isinstance(result, bool) and hasattr(result, "variables")
+        assert isinstance(result, SelectResult)
         click.echo(render_table(result.variables, result.to_dicts()))
 
 

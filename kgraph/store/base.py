@@ -193,6 +193,15 @@ def query_syntax_error(exc: BaseException, *, line_offset: int = 0) -> QuerySynt
     return QuerySyntaxError(message or "syntax error", line=line, column=col)
 
 
+def parse_quads(data: bytes, format: ox.RdfFormat, graph: str | None = None) -> list[ox.Quad]:
+    """Parse RDF into quads; a graph format goes into ``graph`` when given."""
+    quads = list(ox.parse(data, format=format))
+    if graph is None:
+        return quads
+    g = ox.NamedNode(graph)
+    return [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads]
+
+
 def local_syntax_error(query: str) -> QuerySyntaxError | None:
     """The syntax error Oxigraph's parser finds in ``query`` (for line and column), if any.
 

@@ -20,7 +20,7 @@ from rdflib.query import Result
 
 from kgraph.errors import InputError, QueryRefused, QuerySyntaxError
 from kgraph.namespaces import PREFIXES
-from kgraph.store.base import RawResult, Term, local_syntax_error
+from kgraph.store.base import RawResult, Term, local_syntax_error, parse_quads
 from kgraph.store.terms import from_rdflib, to_rdflib
 
 __all__ = ["MemoryStore"]
@@ -86,10 +86,7 @@ class MemoryStore:
 
     def load(self, data: bytes, format: ox.RdfFormat, *, graph: str | None = None) -> None:
         # parse with pyoxigraph (fast, good errors), hand over as N-Quads
-        target = ox.NamedNode(graph) if graph else None
-        quads = ox.parse(data, format=format, to_graph=target) if target else ox.parse(
-            data, format=format
-        )
+        quads = parse_quads(data, format, graph)
         nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
         self.dataset.parse(data=nq.decode(), format="nquads")
 
@@ -113,13 +110,14 @@ class MemoryStore:
         buf = io.BytesIO()
         if graph is not None:
             self.dataset.graph(rdflib.URIRef(graph)).serialize(buf, format="nt")
-            quads = ox.parse(buf.getvalue(), format=ox.RdfFormat.N_TRIPLES)
+            quads = parse_quads(buf.getvalue(), ox.RdfFormat.N_TRIPLES)
         else:
             self.dataset.serialize(buf, format="nquads")
-            quads = ox.parse(buf.getvalue(), format=ox.RdfFormat.N_QUADS)
+            quads = parse_quads(buf.getvalue(), ox.RdfFormat.N_QUADS)
+        out: list[Any] = quads
         if not format.supports_datasets:
-            quads = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-        ox.serialize(quads, output, format=format, prefixes=PREFIXES)
+            out = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        ox.serialize(out, output, format=format, prefixes=PREFIXES)
 
     def close(self) -> None:
         self.dataset = rdflib.Dataset(default_union=True)
@@ -162,8 +160,8 @@ def _raw(result: Result) -> RawResult:
         return RawResult("graph", triples=triples)
     names = tuple(str(v) for v in (result.vars or []))
     rows = [
-        _Solution(names, tuple(None if row[i] is None else from_rdflib(row[i]) for i in range(
-            len(names))))
+        _Solution(names, tuple(None if row[i] is None else from_rdflib(row[i])  # type: ignore[index]
+                               for i in range(len(names))))
         for row in result
     ]
     return RawResult("select", variables=names, solutions=rows)  # type: ignore[arg-type]

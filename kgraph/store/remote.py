@@ -34,7 +34,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from kgraph.errors import QueryRefused, QuerySyntaxError, RemoteStoreError
 from kgraph.namespaces import PREFIXES
-from kgraph.store.base import RawResult, Term, local_syntax_error
+from kgraph.store.base import RawResult, Term, local_syntax_error, parse_quads
 from kgraph.store.terms import sparql_term
 
 __all__ = ["RemoteStore", "inject_values"]
@@ -213,7 +213,7 @@ class RemoteStore:
             raise RemoteStoreError(
                 f"the SPARQL server at {self.endpoint} refused the request: {exc.msg}"
             ) from None
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise self._timeout(exc) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
@@ -251,7 +251,9 @@ class RemoteStore:
 
     # -- loading ---------------------------------------------------------------------------
     def _http(self, method: str, url: str, data: bytes, ctype: str) -> None:
-        request = urllib.request.Request(
+        if not url.startswith(("http://", "https://")):
+            raise RemoteStoreError(f"not an http(s) URL: {url}")
+        request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
             url, data=data, method=method, headers={"Content-Type": ctype}
         )
         try:
@@ -278,9 +280,7 @@ class RemoteStore:
     def load(self, data: bytes, format: ox.RdfFormat, *, graph: str | None = None) -> None:
         if self.read_only:
             raise QueryRefused("this remote store is open read-only: loading is refused")
-        target = ox.NamedNode(graph) if graph else None
-        quads = list(ox.parse(data, format=format, to_graph=target) if target
-                     else ox.parse(data, format=format))
+        quads = parse_quads(data, format, graph)
         by_graph: dict[str, list[ox.Triple]] = {}
         for q in quads:
             if not isinstance(q.graph_name, ox.NamedNode):
