@@ -25,9 +25,10 @@ from server_support import KGG, QAANI, built_store_path, read_store
 
 from kgraph.server.app import create_app
 
-LABEL_QUERY = f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?label WHERE {{ <{QAANI}> skos:prefLabel ?label }}"""
-CONSTRUCT_QUERY = f"CONSTRUCT {{ <{QAANI}> ?p ?o }} WHERE {{ <{QAANI}> ?p ?o }}"
+LABEL_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?label WHERE { <https://w3id.org/kgraph/id/esmail-qaani> skos:prefLabel ?label }"""
+CONSTRUCT_QUERY = """CONSTRUCT { <https://w3id.org/kgraph/id/esmail-qaani> ?p ?o }
+WHERE { <https://w3id.org/kgraph/id/esmail-qaani> ?p ?o }"""
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +54,11 @@ def test_query_by_get_post_form_and_post_direct_give_the_same_answer(
 ) -> None:
     by_get = client.get("/sparql", params={"query": LABEL_QUERY})
     by_form = client.post("/sparql", data={"query": LABEL_QUERY})
-    by_body = client.post("/sparql", content=LABEL_QUERY.encode(),
-                          headers={"content-type": "application/sparql-query"})
+    by_body = client.post(
+        "/sparql",
+        content=LABEL_QUERY.encode(),
+        headers={"content-type": "application/sparql-query"},
+    )
     for response in (by_get, by_form, by_body):
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("application/sparql-results+json")
@@ -89,8 +93,7 @@ def test_select_results_in_each_format_parse_back_to_the_same_rows(
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
 def test_ask_in_each_format(client: TestClient, fmt: str) -> None:
-    response = client.get("/sparql", params={"query": f"ASK {{ <{QAANI}> ?p ?o }}",
-                                             "format": fmt})
+    response = client.get("/sparql", params={"query": f"ASK {{ <{QAANI}> ?p ?o }}", "format": fmt})
     assert response.status_code == 200
     assert "true" in response.text
 
@@ -109,12 +112,13 @@ def test_construct_in_each_rdf_format_parses_back_to_the_same_triples(
     client: TestClient, store_path: Path, accept: str, rdf_format: ox.RdfFormat
 ) -> None:
     expected = set(read_store(store_path).query(CONSTRUCT_QUERY, use_default_graph_as_union=True))
-    response = client.get("/sparql", params={"query": CONSTRUCT_QUERY},
-                          headers={"accept": accept})
+    response = client.get("/sparql", params={"query": CONSTRUCT_QUERY}, headers={"accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(accept)
-    got = {ox.Triple(q.subject, q.predicate, q.object)
-           for q in ox.parse(response.content, format=rdf_format)}
+    got = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(response.content, format=rdf_format)
+    }
     assert got == expected and expected
 
 
@@ -126,11 +130,15 @@ def test_describe_answers_rdf(client: TestClient) -> None:
 
 
 def test_format_parameter_is_the_fallback_when_accept_is_generic(client: TestClient) -> None:
-    r = client.get("/sparql", params={"query": LABEL_QUERY, "format": "csv"},
-                   headers={"accept": "*/*"})
+    r = client.get(
+        "/sparql", params={"query": LABEL_QUERY, "format": "csv"}, headers={"accept": "*/*"}
+    )
     assert r.headers["content-type"].startswith("text/csv")
-    r = client.get("/sparql", params={"query": LABEL_QUERY, "format": "csv"},
-                   headers={"accept": "application/sparql-results+xml"})
+    r = client.get(
+        "/sparql",
+        params={"query": LABEL_QUERY, "format": "csv"},
+        headers={"accept": "application/sparql-results+xml"},
+    )
     assert r.headers["content-type"].startswith("application/sparql-results+xml")
 
 
@@ -138,14 +146,19 @@ def test_nothing_acceptable_is_406(client: TestClient) -> None:
     r = client.get("/sparql", params={"query": LABEL_QUERY}, headers={"accept": "image/png"})
     assert r.status_code == 406
     assert r.json()["error"] == "not-acceptable"
-    r = client.get("/sparql", params={"query": CONSTRUCT_QUERY},
-                   headers={"accept": "application/sparql-results+json"})
+    r = client.get(
+        "/sparql",
+        params={"query": CONSTRUCT_QUERY},
+        headers={"accept": "application/sparql-results+json"},
+    )
     assert r.status_code == 406
 
 
 def _graph_of_qaani_label(store_path: Path) -> str:
-    q = f"SELECT ?g WHERE {{ GRAPH ?g {{ <{QAANI}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} }}"
-    rows = list(read_store(store_path).query(q))
+    q = "SELECT ?g ?x WHERE { GRAPH ?g { ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }"
+    rows = list(
+        read_store(store_path).query(q, substitutions={ox.Variable("x"): ox.NamedNode(QAANI)})
+    )
     return str(rows[0]["g"].value)
 
 
@@ -166,13 +179,16 @@ def test_named_graphs_via_graph_and_dataset_parameters(
     r = client.post("/sparql", data={"query": q, "named-graph-uri": graph})
     assert {b["g"]["value"] for b in r.json()["results"]["bindings"]} == {graph}
     # FROM in the query text
-    r = client.get("/sparql", params={"query": LABEL_QUERY.replace("WHERE", f"FROM <{graph}> WHERE")})
+    r = client.get(
+        "/sparql", params={"query": LABEL_QUERY.replace("WHERE", f"FROM <{graph}> WHERE")}
+    )
     assert [b["label"]["value"] for b in r.json()["results"]["bindings"]] == [qaani_label]
 
 
 def test_an_unknown_graph_is_404(client: TestClient) -> None:
-    r = client.get("/sparql", params={"query": LABEL_QUERY,
-                                      "default-graph-uri": KGG + "no-such-graph"})
+    r = client.get(
+        "/sparql", params={"query": LABEL_QUERY, "default-graph-uri": KGG + "no-such-graph"}
+    )
     assert r.status_code == 404
     r = client.get("/graphs", params={"graph": KGG + "no-such-graph"})
     assert r.status_code == 404
@@ -194,9 +210,14 @@ def test_cors_on_queries_without_credentials(client: TestClient) -> None:
     r = client.get("/sparql", params={"query": "ASK {}"}, headers={"origin": "https://x.example"})
     assert r.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in r.headers
-    pre = client.options("/sparql", headers={
-        "origin": "https://x.example", "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type"})
+    pre = client.options(
+        "/sparql",
+        headers={
+            "origin": "https://x.example",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
     assert pre.status_code == 204
     assert pre.headers["access-control-allow-origin"] == "*"
     assert "authorization" not in pre.headers["access-control-allow-headers"].lower()
@@ -205,13 +226,18 @@ def test_cors_on_queries_without_credentials(client: TestClient) -> None:
 
 def test_graph_store_get_named_and_default(client: TestClient, store_path: Path) -> None:
     graph = KGG + "curation"
-    expected = {ox.Triple(q.subject, q.predicate, q.object)
-                for q in read_store(store_path).quads_for_pattern(None, None, None,
-                                                                  ox.NamedNode(graph))}
-    r = client.get(f"/graphs?graph={quote(graph, safe='')}", headers={"accept": "application/n-triples"})
+    expected = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in read_store(store_path).quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    }
+    r = client.get(
+        f"/graphs?graph={quote(graph, safe='')}", headers={"accept": "application/n-triples"}
+    )
     assert r.status_code == 200
-    got = {ox.Triple(q.subject, q.predicate, q.object)
-           for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)}
+    got = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)
+    }
     assert got == expected and expected
     r = client.get("/graphs?default", headers={"accept": "text/turtle"})
     assert r.status_code == 200
@@ -245,8 +271,18 @@ def test_one_json_error_shape(client: TestClient) -> None:
         assert set(body) >= {"error", "message"}
         assert isinstance(body["error"], str) and isinstance(body["message"], str)
         assert "\n" not in body["message"] and "Traceback" not in r.text
-        assert set(body) <= {"error", "message", "hint", "line", "column", "source",
-                             "suggestions", "candidates", "sheet", "field"}
+        assert set(body) <= {
+            "error",
+            "message",
+            "hint",
+            "line",
+            "column",
+            "source",
+            "suggestions",
+            "candidates",
+            "sheet",
+            "field",
+        }
 
 
 def test_results_json_is_valid_sparql_json(client: TestClient) -> None:
