@@ -84,9 +84,7 @@ def serve_command(
     log_level: str,
 ) -> None:
     """Serve the SPARQL 1.1 endpoint and the linked-data site (read-only by default)."""
-    import uvicorn
-
-    from kgraph.server.app import create_app
+    from kgraph.server.app import create_app, run_server
 
     token = os.environ.get(token_env) or None
     kg = _open(source, cache_dir)
@@ -100,18 +98,7 @@ def serve_command(
         f"kgraph: serving http://{host}:{port}/ ({mode}); SPARQL at /sparql; Ctrl-C stops", err=True
     )
     logging.basicConfig(level=log_level.upper())
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=False,
-        timeout_keep_alive=5,
-        limit_concurrency=1024,
-        backlog=2048,
-        h11_max_incomplete_event_size=16 * 1024 + 8192,
-        server_header=False,
-    )
+    run_server(app, host=host, port=port, log_level=log_level)
 
 
 @click.command("publish")

@@ -126,6 +126,57 @@ class GuardMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+class FastQueryMiddleware:
+    """The hot path: ``GET /sparql?query=...`` answered without Starlette's request machinery.
+
+    Same checks, same workers, same answers and errors as the routed handler
+    (:func:`kgraph.server.sparql.answer_query`); everything else goes on to the app.
+    """
+
+    def __init__(self, app: ASGIApp, state: ServerState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and scope["path"] == "/sparql"
+            and b"query=" in scope.get("query_string", b"")
+            and b"update=" not in scope.get("query_string", b"")
+        ):
+            await self._answer(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        accept: str | None = None
+        for key, value in scope["headers"]:
+            if key == b"accept":
+                accept = value.decode("latin-1")
+                break
+        try:
+            params = sparql.parse_form(scope["query_string"])
+            query = sparql._one(params, "query") or ""
+            body, media, headers = await sparql.answer_query(self.state, query, params, accept)
+        except KGraphError as exc:
+            await error_response(exc, cors=exc.status not in (401, 403))(scope, receive, send)
+            return
+        except Exception as exc:  # never a traceback to the client
+            log.error("unexpected %s on GET /sparql", type(exc).__name__, exc_info=exc)
+            await error_response(KGraphError("internal error; the server log has the details"))(
+                scope, receive, send
+            )
+            return
+        raw = [
+            (b"content-type", media.encode()),
+            (b"content-length", str(len(body)).encode()),
+            *((k.lower().encode(), v.encode()) for k, v in headers.items()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": raw})
+        await send({"type": "http.response.body", "body": body})
+
+
 def _config_from(kg_or_config: Any, overrides: dict[str, Any]) -> tuple[ServerConfig, Any]:
     if isinstance(kg_or_config, ServerConfig):
         cfg = kg_or_config
@@ -227,6 +278,7 @@ def create_app(
         },
     )
     app.state.kgraph = state
+    app.add_middleware(FastQueryMiddleware, state=state)
     app.add_middleware(GuardMiddleware, max_url=cfg.max_url_bytes)
     return app
 
@@ -254,3 +306,24 @@ async def _health(request: Request) -> Response:
     state: ServerState = request.app.state.kgraph
     await state.pool.run("ping", {}, timeout=5.0)
     return Response("ok\n", media_type="text/plain")
+
+
+def run_server(
+    app: Starlette, *, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info"
+) -> None:
+    """Serve ``app`` with uvicorn the way ``kgraph serve`` does (one event loop, uvloop and
+    httptools when installed, bounded connections and keep-alive)."""
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        timeout_keep_alive=5,
+        limit_concurrency=1024,
+        backlog=2048,
+        h11_max_incomplete_event_size=16 * 1024 + 8192,
+        server_header=False,
+    )

@@ -176,6 +176,14 @@ async def sparql_endpoint(request: Request) -> Response:
 async def run_query(
     request: Request, state: ServerState, query: str, params: list[tuple[str, str]]
 ) -> Response:
+    body, media, headers = await answer_query(state, query, params, request.headers.get("accept"))
+    return Response(body, media_type=media, headers=headers)
+
+
+async def answer_query(
+    state: ServerState, query: str, params: list[tuple[str, str]], accept: str | None
+) -> tuple[bytes, str, dict[str, str]]:
+    """Check, run and serialise one query: (body, media type, extra headers)."""
     cfg = state.config
     if len(query.encode()) > cfg.max_query_bytes:
         raise LimitExceeded(f"query larger than {cfg.max_query_bytes} bytes")
@@ -192,7 +200,6 @@ async def run_query(
             "this is a SPARQL Update, sent as a query",
             hint="updates go by POST as update= or application/sparql-update (with a token)",
         )
-    accept = request.headers.get("accept")
     fmt_param = _one(params, "format") or _one(params, "output")
     if info.form in ("CONSTRUCT", "DESCRIBE"):
         fmt = choose(accept, RDF_TYPES, RDF_DEFAULT, fmt_param)
@@ -205,7 +212,7 @@ async def run_query(
         "format": fmt,
         "max_rows": cfg.max_rows,
         "max_triples": cfg.max_triples,
-        "prefixes": state.prefixes,
+        "prefixes": state.prefixes if fmt in RDF_FORMATS else None,
         "union": not (info.from_graphs or info.from_named_graphs),
         "default_graph": default_graphs or None,
         "named_graphs": named_graphs or None,
@@ -219,7 +226,7 @@ async def run_query(
     if result["truncated"]:
         limit = cfg.max_triples if fmt in RDF_FORMATS else cfg.max_rows
         headers["KGraph-Truncated"] = f"true; limit={limit}"
-    return Response(result["body"], media_type=with_charset(media_type_of(fmt)), headers=headers)
+    return result["body"], with_charset(media_type_of(fmt)), headers
 
 
 async def run_update(

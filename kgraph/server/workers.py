@@ -33,6 +33,9 @@ from kgraph.server import protocol
 
 __all__ = ["PoolBusy", "WorkerPool"]
 
+#: seconds after which a running job stops counting against the pool's active slots
+SLOW_AFTER = 0.05
+
 
 class PoolBusy(StoreError):
     """Every worker is busy and the waiting queue is full."""
@@ -80,13 +83,22 @@ class WorkerPool:
     """A fixed number of worker processes over one read-only store directory."""
 
     def __init__(
-        self, store_path: str | Path, *, size: int = 4, queue_size: int = 64, timeout: float = 30.0
+        self,
+        store_path: str | Path,
+        *,
+        size: int = 4,
+        queue_size: int = 64,
+        timeout: float = 30.0,
+        active: int | None = None,
     ) -> None:
         self.store_path = str(store_path)
         self.size = max(1, size)
         self.queue_size = max(0, queue_size)
         self.timeout = timeout
-        self._idle: asyncio.Queue[_Worker] | None = None
+        #: jobs executing at once while they are quick (more thrash the CPU caches)
+        self.active = max(1, min(self.size, active or (os.cpu_count() or 1)))
+        self._slots: asyncio.Semaphore | None = None
+        self._idle: asyncio.LifoQueue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._waiting = 0
         self._starting = 0
@@ -141,7 +153,7 @@ class WorkerPool:
         async with self._start_lock:
             if self._idle is not None:
                 return
-            self._idle = asyncio.Queue()
+            self._idle = asyncio.LifoQueue()
             results = await asyncio.gather(
                 *(self._start_one() for _ in range(self.size)), return_exceptions=True
             )
@@ -163,6 +175,7 @@ class WorkerPool:
             await asyncio.get_running_loop().run_in_executor(None, worker.proc.wait)
         self._all.clear()
         self._idle = None
+        self._slots = None
         self._start_lock = None
         self._waiting = 0
         self._closed = False
@@ -277,15 +290,38 @@ class WorkerPool:
             await self.start()
         assert self._idle is not None
         limit = self.timeout if timeout is None else timeout
-        if self._idle.empty() and self._waiting >= self.queue_size:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.active)
+        slots = self._slots
+        if (self._idle.empty() or slots.locked()) and self._waiting >= self.queue_size:
             raise PoolBusy(retry_after=max(1, int(limit // 10) or 1))
         self._waiting += 1
+        deadline = time.monotonic() + limit
         try:
-            worker = await asyncio.wait_for(self._idle.get(), limit)
+            await asyncio.wait_for(slots.acquire(), limit)
+            try:
+                worker = await asyncio.wait_for(
+                    self._idle.get(), max(0.001, deadline - time.monotonic())
+                )
+            except BaseException:
+                slots.release()
+                raise
         except TimeoutError:
             raise PoolBusy(retry_after=max(1, int(limit // 10) or 1)) from None
         finally:
             self._waiting -= 1
+        # A job holds one of the `active` execution slots only while it is quick: after
+        # SLOW_AFTER seconds it lets go, so that runaway queries never starve quick ones
+        # (they still hold their worker until they finish or are killed).
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                slots.release()
+
+        handle = asyncio.get_running_loop().call_later(SLOW_AFTER, release)
         try:
             await self._send(worker, kind, args)
             answer = await self._receive(worker, limit)
@@ -304,6 +340,9 @@ class WorkerPool:
         except (OSError, EOFError, ValueError):
             self._replace(worker)
             raise StoreError("a query worker stopped unexpectedly; try again") from None
+        finally:
+            handle.cancel()
+            release()
         self._idle.put_nowait(worker)
         return _unwrap(answer)
 
