@@ -203,31 +203,35 @@ def _build_into(directory: Path, inputs: Inputs) -> tuple[int, int]:
     inference rules there (queries in memory are several times faster than on disk). The
     inferred triples are then added to the disk store.
     """
-    disk = ox.Store(str(directory))
+    holder = [ox.Store(str(directory))]
     failure: list[BaseException] = []
 
     def load() -> None:
         try:
-            populate(disk, inputs, bulk=True)
+            populate(holder[0], inputs, bulk=True)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
             failure.append(exc)
 
     loader = threading.Thread(target=load, name="kgraph-bulk-load", daemon=True)
     loader.start()
     try:
-        memory = ox.Store()
-        populate(memory, inputs)
-        inferred = infer(memory)
-        new = list(memory.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH)))
-        quads = len(memory)
-        del memory
+        try:
+            memory = ox.Store()
+            populate(memory, inputs)
+            inferred = infer(memory)
+            new = list(memory.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH)))
+            quads = len(memory)
+            del memory
+        finally:
+            loader.join()
+        if failure:
+            raise failure[0]
+        if new:
+            holder[0].bulk_extend(new)
+        holder[0].flush()
     finally:
-        loader.join()
-    if failure:
-        raise failure[0]
-    if new:
-        disk.bulk_extend(new)
-    disk.flush()
+        holder.clear()  # close the store before the directory is renamed or removed
+        gc.collect()
     return quads, inferred
 
 
