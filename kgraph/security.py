@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from kgraph.errors import InputError, LimitExceeded, QueryRefused
 from kgraph.namespaces import BASE
@@ -58,9 +58,8 @@ _TOKEN_RE: Final = re.compile(
               |"(?:[^"\\\n\r]|\\.)*"?)
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w\-.\u00b7\u00c0-\uffff]*)?:
-              (?:[\w\-.:%\\\u00b7\u00c0-\uffff]|\\.)*)
-  | (?P<word>[A-Za-z_][\w\-]*)
+  | (?P<name>[^\W\d][\w\-\u00b7]*(?:\.+[\w\-\u00b7]+)*(?::(?:[\w\-.:%\u00b7]|\\.)*)?
+            |:(?:[\w\-.:%\u00b7]|\\.)*)
   | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
@@ -70,8 +69,7 @@ _TOKEN_RE: Final = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     text: str
     pos: int
@@ -96,6 +94,11 @@ def _tokens(text: str) -> Iterator[Token]:
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup or "other"
         if kind in ("ws", "comment"):
+            continue
+        if kind == "name":
+            value = m.group()
+            kind = "pname" if ":" in value else "word"
+            yield Token(kind, value, m.start())
             continue
         yield Token(kind, m.group(), m.start())
 
@@ -122,6 +125,18 @@ def analyze_query(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> QueryInfo
     Raises :class:`QueryRefused` for nesting deeper than ``max_depth`` (checked as the lexer
     goes, so a 100,000-deep query costs no more than reading it once).
     """
+    return _scan(text, max_depth=max_depth, refuse=False)
+
+
+def _scan(
+    text: str,
+    *,
+    max_depth: int,
+    refuse: bool,
+    allow_update: bool = True,
+    max_regex_length: int = DEFAULT_MAX_REGEX_LENGTH,
+) -> QueryInfo:
+    """One pass over the tokens: what the query is, and (``refuse``) what it may not do."""
     prefixes: dict[str, str] = {}
     base = ""
     form: str | None = None
@@ -131,6 +146,8 @@ def analyze_query(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> QueryInfo
     from_named: list[str] = []
     toks = _tokens(text)
     pending: list[Token] = []
+    regex_depth: int | None = None  # bracket depth at which a REGEX/REPLACE call opened
+    expect_call = False
 
     def take() -> Token | None:
         if pending:
@@ -147,7 +164,8 @@ def analyze_query(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> QueryInfo
         return prefixes.get(prefix, prefix + ":") + local
 
     while (tok := take()) is not None:
-        if tok.kind == "open":
+        kind = tok.kind
+        if kind == "open":
             depth += 1
             if depth > max_depth:
                 raise QueryRefused(
@@ -155,25 +173,49 @@ def analyze_query(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> QueryInfo
                     hint="flatten the query; the nesting limit protects the server",
                 )
             max_seen = max(max_seen, depth)
+            if expect_call and tok.text == "(":
+                regex_depth = depth
+            expect_call = False
             continue
-        if tok.kind == "close":
+        expect_call = False
+        if kind == "close":
+            if regex_depth is not None and depth == regex_depth:
+                regex_depth = None
             depth = max(0, depth - 1)
             continue
-        if tok.kind != "word":
+        if refuse:
+            if kind == "iri" and tok.text[1:6].lower() == "file:":
+                raise QueryRefused(
+                    f"file: IRIs are not allowed ({_line_col(text, tok.pos)})",
+                    hint="kgraph never reads local files on behalf of a query",
+                )
+            if (
+                kind == "string"
+                and regex_depth is not None
+                and len(_unescape_string(tok.text)) > max_regex_length
+            ):
+                raise QueryRefused(
+                    f"regular expression longer than {max_regex_length} characters "
+                    f"at {_line_col(text, tok.pos)}",
+                    hint="shorten the pattern; long patterns are refused to bound matching time",
+                )
+        if kind != "word":
             continue
         word = tok.text.upper()
         if word == "PREFIX":
             name, iri = take(), take()
             if name is not None and iri is not None and iri.kind == "iri":
                 prefixes[name.text.rstrip(":")] = resolve(iri)
+                if refuse and iri.text[1:6].lower() == "file:":
+                    pending.append(iri)
         elif word == "BASE":
             iri = take()
             if iri is not None and iri.kind == "iri":
                 base = resolve(iri)
+                if refuse and iri.text[1:6].lower() == "file:":
+                    pending.append(iri)
         elif word in QUERY_FORMS:
             form = form or word
-        elif word in UPDATE_KEYWORDS:
-            is_update = True
         elif word == "FROM":
             nxt = take()
             target = from_graphs
@@ -182,66 +224,32 @@ def analyze_query(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> QueryInfo
                 nxt = take()
             if nxt is not None and nxt.kind in ("iri", "pname"):
                 target.append(resolve(nxt))
+                if refuse and nxt.kind == "iri":
+                    pending.append(nxt)  # seen again by the file: check
             elif nxt is not None:
                 pending.append(nxt)
-    if is_update:
-        form = "UPDATE"
-    return QueryInfo(form, is_update, max_seen, tuple(from_graphs), tuple(from_named))
-
-
-def _refuse_keywords(text: str, *, allow_update: bool, max_regex_length: int) -> None:
-    """Second pass: SERVICE, LOAD, file: IRIs, updates, long regex patterns."""
-    regex_depth: int | None = None  # paren depth at which a REGEX/REPLACE call opened
-    depth = 0
-    expect_call = False
-    for tok in _tokens(text):
-        if tok.kind == "open":
-            depth += 1
-            if expect_call and tok.text == "(":
-                regex_depth = depth
-            expect_call = False
-            continue
-        expect_call = False
-        if tok.kind == "close":
-            if regex_depth is not None and depth == regex_depth:
-                regex_depth = None
-            depth -= 1
-            continue
-        if tok.kind == "iri" and tok.text[1:].lower().startswith("file:"):
-            raise QueryRefused(
-                f"file: IRIs are not allowed ({_line_col(text, tok.pos)})",
-                hint="kgraph never reads local files on behalf of a query",
-            )
-        if (
-            tok.kind == "string"
-            and regex_depth is not None
-            and len(_unescape_string(tok.text)) > max_regex_length
-        ):
-            raise QueryRefused(
-                f"regular expression longer than {max_regex_length} characters "
-                f"at {_line_col(text, tok.pos)}",
-                hint="shorten the pattern; long patterns are refused to bound matching time",
-            )
-        if tok.kind != "word":
-            continue
-        word = tok.text.upper()
-        if word in ("REGEX", "REPLACE"):
+        elif word in ("REGEX", "REPLACE"):
             expect_call = True
-        elif word == "SERVICE":
+        elif refuse and word == "SERVICE":
             raise QueryRefused(
                 f"SERVICE (federated query) is not allowed ({_line_col(text, tok.pos)})",
                 hint="kgraph never contacts other servers; query each endpoint separately",
             )
-        elif word == "LOAD":
+        elif refuse and word == "LOAD":
             raise QueryRefused(
                 f"LOAD is not allowed ({_line_col(text, tok.pos)})",
                 hint="kgraph never fetches data from the network; add files to data/ instead",
             )
-        elif word in UPDATE_KEYWORDS and not allow_update:
-            raise QueryRefused(
-                f"SPARQL Update ({word}) is not allowed here ({_line_col(text, tok.pos)})",
-                hint="the store is read-only; updates need a configured bearer token",
-            )
+        if word in UPDATE_KEYWORDS:
+            is_update = True
+            if refuse and not allow_update:
+                raise QueryRefused(
+                    f"SPARQL Update ({word}) is not allowed here ({_line_col(text, tok.pos)})",
+                    hint="the store is read-only; updates need a configured bearer token",
+                )
+    if is_update:
+        form = "UPDATE"
+    return QueryInfo(form, is_update, max_seen, tuple(from_graphs), tuple(from_named))
 
 
 def check_query(
@@ -264,8 +272,13 @@ def check_query(
         raise LimitExceeded(f"query longer than {max_chars} characters")
     if "\x00" in text:
         raise QueryRefused("query contains a NUL character")
-    info = analyze_query(text, max_depth=max_depth)
-    _refuse_keywords(text, allow_update=allow_update, max_regex_length=max_regex_length)
+    info = _scan(
+        text,
+        max_depth=max_depth,
+        refuse=True,
+        allow_update=allow_update,
+        max_regex_length=max_regex_length,
+    )
     for iri in info.from_graphs + info.from_named_graphs:
         if iri.lower().startswith("file:") or not any(iri.startswith(p) for p in graph_prefixes):
             raise QueryRefused(
