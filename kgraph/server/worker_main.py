@@ -1,9 +1,10 @@
 """The query worker: a child process that opens the store read-only and runs one job at a time.
 
-Started as ``python -m kgraph.server.worker_main STORE_PATH``; reads framed ``(kind, args)``
-requests on stdin and writes framed ``("ok", result)`` or ``("err", kind, message, extra)``
-answers on stdout. The parent kills it when a job runs past its time limit, so nothing here
-needs to be interruptible. It imports only the standard library and pyoxigraph.
+Started as ``python .../kgraph/server/worker_main.py STORE_PATH`` (as a script, so that it
+imports only its two sibling modules and pyoxigraph, not the whole library). It reads framed
+``(kind, args)`` requests on stdin and writes framed ``("ok", result)`` or
+``("err", kind, message, extra)`` answers on stdout. The parent kills it when a job runs past
+its time limit, so nothing here needs to be interruptible.
 """
 
 from __future__ import annotations
@@ -16,8 +17,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kgraph.server import protocol
-from kgraph.server.results import serialize_boolean, serialize_rdf, serialize_solutions
+if __package__:
+    from kgraph.server import protocol
+    from kgraph.server.results import serialize_boolean, serialize_rdf, serialize_solutions
+else:  # run as a script: import the siblings only, never the whole kgraph package
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import protocol  # type: ignore[no-redef]
+    from results import (  # type: ignore[no-redef]
+        serialize_boolean,
+        serialize_rdf,
+        serialize_solutions,
+    )
 
 _POS_RE = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 

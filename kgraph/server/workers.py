@@ -50,6 +50,10 @@ class PoolBusy(StoreError):
         self.retry_after = retry_after
 
 
+WORKER_SCRIPT = str(Path(__file__).with_name("worker_main.py"))
+WRITER_SCRIPT = str(Path(__file__).with_name("writer_main.py"))
+
+
 def _package_root() -> str:
     """The directory that holds the ``kgraph`` package (for the workers' PYTHONPATH)."""
     return str(Path(__file__).resolve().parents[2])
@@ -113,7 +117,7 @@ class WorkerPool:
         root = _package_root()
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "kgraph.server.worker_main", self.store_path],
+            [sys.executable, WORKER_SCRIPT, self.store_path],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,

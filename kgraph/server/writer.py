@@ -23,7 +23,7 @@ from kgraph.security import check_rdf_xml
 from kgraph.server import protocol
 from kgraph.server.negotiation import RDF_TYPES
 from kgraph.server.state import ServerState
-from kgraph.server.workers import _package_root, _unwrap
+from kgraph.server.workers import WRITER_SCRIPT, _package_root, _unwrap
 
 
 def _limit_memory(limit: int) -> None:
@@ -41,7 +41,7 @@ async def _run_writer(state: ServerState, request: tuple[Any, ...], timeout: flo
 
     def run() -> bytes:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "kgraph.server.writer_main", str(state.config.store_path)],
+            [sys.executable, WRITER_SCRIPT, str(state.config.store_path)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,

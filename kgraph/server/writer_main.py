@@ -14,8 +14,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kgraph.server import protocol
-from kgraph.server.worker_main import error_of
+if __package__:
+    from kgraph.server import protocol
+    from kgraph.server.worker_main import error_of
+else:  # run as a script: siblings only (a small memory limit must not be spent on imports)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import protocol  # type: ignore[no-redef]
+    from worker_main import error_of  # type: ignore[no-redef]
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
