@@ -42,9 +42,18 @@ def _write(root: Path, rel: str, body: bytes) -> int:
 
 
 def publish(
-    kg_or_config: Any, out_dir: str | Path, *, base_iri: str | None = None, workers: int = 2
+    kg_or_config: Any,
+    out_dir: str | Path,
+    *,
+    base_iri: str | None = None,
+    site_url: str = "http://localhost",
+    workers: int = 2,
 ) -> PublishReport:
-    """Render the whole site into ``out_dir``; returns how many files and bytes were written."""
+    """Render the whole site into ``out_dir``; returns how many files and bytes were written.
+
+    ``site_url`` is where the site will be served from (it appears in the VoID description's
+    absolute links).
+    """
     from starlette.testclient import TestClient
 
     from kgraph.server.app import create_app
@@ -64,7 +73,7 @@ def publish(
         size += _write(root, rel, body)
         files += 1
 
-    with TestClient(app, base_url="http://localhost") as client:
+    with TestClient(app, base_url=site_url.rstrip("/")) as client:
 
         def get(path: str, accept: str = "*/*") -> bytes:
             response = client.get(path, headers={"accept": accept}, follow_redirects=False)

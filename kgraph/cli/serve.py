@@ -106,8 +106,18 @@ def serve_command(
 @click.option("--source", default=None, help="Directory of curated files or a built store.")
 @click.option("--cache-dir", default=None)
 @click.option("--base-iri", default=None)
+@click.option(
+    "--site-url",
+    default="http://localhost",
+    show_default=True,
+    help="Where the static site will be served from (used in absolute links).",
+)
 def publish_command(
-    out_dir: Path, source: str | None, cache_dir: str | None, base_iri: str | None
+    out_dir: Path,
+    source: str | None,
+    cache_dir: str | None,
+    base_iri: str | None,
+    site_url: str,
 ) -> None:
     """Write the linked-data site (every page, data file, ontology, VoID, dumps) as files."""
     from kgraph.publish import publish
@@ -115,5 +125,5 @@ def publish_command(
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / ".kgraph-site").exists():
         raise InputError(f"{out_dir} exists and is not a kgraph site; choose an empty directory")
     kg = _open(source, cache_dir)
-    report = publish(kg, out_dir, base_iri=base_iri)
+    report = publish(kg, out_dir, base_iri=base_iri, site_url=site_url)
     click.echo(f"kgraph: wrote {report.files} files ({report.bytes} bytes) to {out_dir}")
