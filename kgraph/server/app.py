@@ -237,7 +237,11 @@ def create_app(
 
         cfg = replace(cfg, store_path=_private_copy(cfg.store_path))
     pool = WorkerPool(
-        cfg.store_path, size=cfg.workers, queue_size=cfg.queue_size, timeout=cfg.timeout
+        cfg.store_path,
+        size=cfg.workers,
+        queue_size=cfg.queue_size,
+        timeout=cfg.timeout,
+        memory_quads=cfg.memory_quads,
     )
     state = ServerState(cfg, pool, kg)
 

@@ -38,6 +38,8 @@ class ServerConfig:
     max_triples: int = 1_000_000
     max_regex_length: int = 1000
     upload_memory_bytes: int = 2_000_000_000
+    #: workers copy a store of at most this many quads into memory (faster joins); 0 = never
+    memory_quads: int = 1_000_000
     dumps_dir: Path | None = None
     title: str = "kgraph — the IRGC Quds Force knowledge graph"
 

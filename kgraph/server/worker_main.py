@@ -266,6 +266,13 @@ def main(argv: list[str]) -> int:
     stdin = sys.stdin.buffer
     try:
         store = ox.Store.read_only(argv[1])
+        memory_quads = int(argv[2]) if len(argv) > 2 else 0
+        if memory_quads and len(store) <= memory_quads:
+            # A small dataset is copied into memory: the same answers, several times faster
+            # on joins than reading RocksDB (the directory stays open read-only, unchanged).
+            in_memory = ox.Store()
+            in_memory.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            store = in_memory
     except OSError as exc:
         stdout.write(protocol.encode(("failed", str(exc).splitlines()[0] if str(exc) else "")))
         stdout.flush()

@@ -94,11 +94,13 @@ class WorkerPool:
         queue_size: int = 64,
         timeout: float = 30.0,
         active: int | None = None,
+        memory_quads: int = 0,
     ) -> None:
         self.store_path = str(store_path)
         self.size = max(1, size)
         self.queue_size = max(0, queue_size)
         self.timeout = timeout
+        self.memory_quads = memory_quads
         #: jobs executing at once while they are quick (more thrash the CPU caches)
         self.active = max(1, min(self.size, active or (os.cpu_count() or 1)))
         self._slots: asyncio.Semaphore | None = None
@@ -117,7 +119,7 @@ class WorkerPool:
         root = _package_root()
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         proc = subprocess.Popen(
-            [sys.executable, WORKER_SCRIPT, self.store_path],
+            [sys.executable, WORKER_SCRIPT, self.store_path, str(self.memory_quads)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
