@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kgraph.errors import QueryRefused, StoreError
+from kgraph.errors import InputError, QueryRefused, StoreError
 from kgraph.namespaces import PREFIXES
 from kgraph.store.base import RawResult, Term, query_syntax_error
 from kgraph.store.remote import inject_values
@@ -74,22 +74,22 @@ class EmbeddedStore:
             kwargs["use_default_graph_as_union"] = default_graph_union
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        text = query
         if bindings:
-            kwargs["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
+            # Bound values join as a VALUES block opening the outermost WHERE group, written
+            # by the strict term writer (the same as on a remote server). Oxigraph evaluates
+            # this one-row block first, which is tens of times faster than its substitutions
+            # on large data; a query with no WHERE group falls back to substitutions.
+            try:
+                text = inject_values(query, bindings)
+            except InputError:  # no WHERE group, or a blank node
+                kwargs["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
         try:
-            answer = self.raw.query(query, **kwargs)  # type: ignore[arg-type]
+            answer = self.raw.query(text, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise query_syntax_error(exc) from None
         except RuntimeError as exc:
-            if not bindings or "projection" not in str(exc):
-                raise StoreError(f"the query failed: {exc}") from exc
-            # Oxigraph substitutes only projected variables; bind the others with the strict
-            # VALUES writer of the remote backend (the same answers, see remote.py).
-            del kwargs["substitutions"]
-            try:
-                answer = self.raw.query(inject_values(query, bindings), **kwargs)  # type: ignore[arg-type]
-            except SyntaxError as exc2:
-                raise query_syntax_error(exc2) from None
+            raise StoreError(f"the query failed: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"the store failed while answering a query: {exc}") from exc
         return RawResult.from_pyoxigraph(answer)
