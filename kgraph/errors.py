@@ -18,7 +18,7 @@ one JSON error shape; neither ever shows a traceback for these.
     │   └── UnknownEntity            no entity by that name (with close suggestions)
     ├── AmbiguousName                exit 2, HTTP 300   several entities fit a name (candidates)
     ├── ValidationFailed             exit 1, HTTP 422   SHACL violations or OWL inconsistency
-    ├── ReasonerError                exit 1, HTTP 500   the OWL reasoner (Java, HermiT) failed to run
+    ├── ReasonerError                exit 1, HTTP 500   the OWL reasoner (Java, HermiT) failed
     ├── StoreError                   exit 1, HTTP 503   the store cannot be opened or reached
     │   └── RemoteStoreError         a SPARQL server that is down, slow or answered badly
     ├── QueryTimeout                 exit 1, HTTP 503   a query ran longer than allowed
@@ -83,7 +83,7 @@ class InputError(KGraphError):
 
 
 class ParseError(InputError):
-    """RDF that does not parse. ``source`` is the file (or '<input>'), ``line``/``column`` 1-based."""
+    """RDF that does not parse: ``source`` is the file, ``line``/``column`` are 1-based."""
 
     code = "parse-error"
 
