@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import socket
 import urllib.error
 import urllib.parse
@@ -91,13 +92,19 @@ def inject_values(query: str, bindings: Mapping[str, Term]) -> str:
             raise QueryRefused(f"not a variable name: {name!r}")
     row = " ".join(sparql_term(bindings[k]) for k in names)
     block = " VALUES (" + " ".join("?" + k for k in names) + ") { (" + row + ") } "
+    at = _values_position(query)
+    if at is None:
+        raise QueryRefused("cannot bind values in this query: it has no WHERE group")
+    return query[: at + 1] + block + query[at + 1:]
+
+
+@lru_cache(maxsize=1024)
+def _values_position(query: str) -> int | None:
+    """The offset of the brace opening the outermost WHERE group (cached per query text)."""
     tokens = _scan(query)
     where = _where_pos(tokens)
     braces = [pos for pos, tok in tokens if tok == "{" and pos > where]
-    if not braces:
-        raise QueryRefused("cannot bind values in this query: it has no WHERE group")
-    at = braces[0]
-    return query[: at + 1] + block + query[at + 1:]
+    return braces[0] if braces else None
 
 
 def _where_pos(tokens: list[tuple[int, str]]) -> int:
