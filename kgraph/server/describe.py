@@ -165,7 +165,3 @@ async def void(request: Request) -> Response:
         files=files,
     )
     return _rdf_response(turtle, request)
-
-
-def not_found_dump() -> None:
-    raise NotFound("no such dump")

@@ -24,7 +24,7 @@ from kgraph.server.negotiation import RDF_TYPES, choose
 from kgraph.server.pages import render
 from kgraph.server.results import RDF_FORMATS
 from kgraph.server.search import Entry, fold, search
-from kgraph.server.sparql import CORS_READ, media_type_of, query_params, with_charset
+from kgraph.server.sparql import CORS_READ, media_type_of, with_charset
 from kgraph.server.state import ServerState, state_of
 
 HTML_TYPES = {"text/html": "html", "application/xhtml+xml": "html"}
@@ -294,10 +294,6 @@ async def graph_iri(request: Request) -> Response:
     state = state_of(request)
     target = "/graphs?graph=" + quote(state.config.graph_prefix + slug, safe="")
     return RedirectResponse(target, status_code=303, headers={**SECURITY_HEADERS, "Vary": "Accept"})
-
-
-def query_params_list(request: Request) -> list[tuple[str, str]]:
-    return query_params(request)
 
 
 def error_page(status: int, exc: KGraphError) -> Response:

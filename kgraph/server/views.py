@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kgraph.namespaces import BASE, KGG, KGO, PREFIXES, SCHEMA
+from kgraph.namespaces import KGG, KGO, PREFIXES, SCHEMA
 
 Row = dict[str, Any]
 
@@ -333,7 +333,3 @@ def schema_org(
     if subunits:
         doc["subOrganization"] = [{"@id": u, "name": lab} for u, lab in subunits]
     return doc
-
-
-def is_project_iri(iri: str) -> bool:
-    return iri.startswith(BASE)
