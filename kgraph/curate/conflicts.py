@@ -20,14 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from kgraph.curate.state import QuadIndex, QuadSource
 from kgraph.namespaces import CURATION_GRAPH, INFERRED_GRAPH, KGO, ONTOLOGY_GRAPH, ORG, RDF, TIME
 
 EXCLUSIVE_ROLES = frozenset(KGO + r for r in (
@@ -44,7 +45,7 @@ def N(iri: str) -> ox.NamedNode:  # noqa: N802
 TYPE, QUOTE = N(RDF + "type"), N(KGO + "quote")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Side:
     """One source's version: its graph, the node that says it, the value, the quotes."""
 
@@ -93,7 +94,11 @@ class _Bounds:
     text: str
 
 
-def _store_of(kg: Any) -> ox.Store:
+class _Quads(QuadSource, Protocol):
+    def named_graphs(self) -> Iterable[ox.Term]: ...
+
+
+def _store_of(kg: Any) -> _Quads:
     """A pyoxigraph store with the named graphs of ``kg`` (a KnowledgeGraph, store, state,
     or data folder)."""
     if isinstance(kg, ox.Store):
@@ -103,7 +108,7 @@ def _store_of(kg: Any) -> ox.Store:
 
         return read_state(kg).store
     store = getattr(kg, "store", None)
-    if isinstance(store, ox.Store):  # a DataState
+    if isinstance(store, QuadIndex):  # a DataState
         return store
     raw = getattr(store, "raw", None)
     if isinstance(raw, ox.Store):  # kgraph's embedded backend
@@ -118,7 +123,7 @@ def _store_of(kg: Any) -> ox.Store:
 
 
 class _Finder:
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: _Quads) -> None:
         self.st = store
 
     def sources(self) -> set[ox.NamedNode]:

@@ -6,15 +6,18 @@ project with the changed files swapped in. It reads everything, so it is the ref
 Incremental validation (:func:`validate_incremental`) rests on the data on disk being valid
 already: only nodes whose description the change alters can newly fail. It
 
-1. takes as *focus* every ``kg:``/``kgg:`` node that is a subject or object of a new statement,
-   plus every node that points at one of those (the owners of memberships, the evidence about a
-   fact, the claims about an entity);
-2. cuts out the *neighbourhood* those nodes need to be judged: every statement about a focus
-   node or pointing at it, the descriptions of the nodes at the other end (their types, labels
-   and dates), the graph registrations, and the other holders of the focus nodes' labels (for
-   the one-canonical-name check), each statement in its own named graph;
+1. takes as *focus* every ``kg:``/``kgg:`` node the change says something about (a source graph
+   describes every node it names, so this is every node the sheet touches), plus every node
+   that points at a node whose classes change (a class check on it may now fail);
+2. cuts out the *neighbourhood* those nodes need to be judged: the new statements; each focus
+   node's existing statements on the properties the change touches, and its classes (one copy
+   of each: a type or name repeated in many graphs says nothing more), dates inline; the
+   evidence behind those facts; the classes of everything referred to; the graph
+   registrations; the other holders of the focus nodes' canonical names;
 3. runs the same SHACL shapes and the same OWL consistency check on that neighbourhood plus the
-   ontology, and keeps the results about focus nodes (and their dates).
+   ontology, and keeps the results about focus nodes (and their dates) — for a node that
+   existed before, only those on the properties the change touches (or on the node as a
+   whole): the rest was valid and has not changed.
 
 ``tests/test_curate_incremental.py`` checks that both agree on valid and invalid changes.
 Limits: a SPARQL-based shape that looks further than one hop beyond a focus node, or an
@@ -25,6 +28,7 @@ by the full validation only (``kgraph add --full-validation``).
 from __future__ import annotations
 
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +37,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from kgraph.curate.state import DataState, data_files
+from kgraph.curate.state import DataState, QuadIndex, QuadSource, data_files
 from kgraph.load import LoadedGraph, load_files
 from kgraph.namespaces import KG, KGG, RDF, SKOS, XSD
 from kgraph.validate import validate, validate_loaded
@@ -91,7 +95,7 @@ def validate_full(root: Path, data_dir: Path, files: Sequence[FileChange], *,
                         shapes=root / "shapes")
 
 
-def _closure(store: ox.Store, nodes: Iterable[ox.Term], out: set[ox.Quad]) -> None:
+def _closure(store: QuadSource, nodes: Iterable[ox.Term], out: set[ox.Quad]) -> None:
     """Add every statement about ``nodes`` and, recursively, about the blank nodes they use."""
     todo = list(nodes)
     seen: set[ox.Term] = set()
@@ -106,41 +110,83 @@ def _closure(store: ox.Store, nodes: Iterable[ox.Term], out: set[ox.Quad]) -> No
                 todo.append(q.object)
 
 
-def focus_and_neighbourhood(store: ox.Store, new_quads: Iterable[ox.Quad]
-                            ) -> tuple[set[str], set[ox.Quad]]:
-    """The focus nodes of a change and the statements needed to judge them (module doc)."""
-    touched: set[ox.Term] = set()
-    blank_subjects: set[ox.BlankNode] = set()
+_SUBJ, _PRED, _OBJ = (ox.NamedNode(RDF + x) for x in ("subject", "predicate", "object"))
+_TYPE = ox.NamedNode(RDF + "type")
+
+
+def _one(store: QuadSource, s: ox.Term, p: ox.NamedNode, g: ox.Term) -> ox.Term | None:
+    for q in store.quads_for_pattern(s, p, None, g):
+        return q.object
+    return None
+
+
+def focus_and_neighbourhood(store: QuadSource, new_quads: Iterable[ox.Quad]
+                            ) -> tuple[dict[str, set[str] | None], set[ox.Quad]]:
+    """The focus nodes of a change and the statements needed to judge them (module doc).
+
+    ``store`` answers patterns over the data *with* the change. Returns each focus node with
+    the properties whose results count (None: all of them) and the neighbourhood's quads.
+    """
+    new_quads = list(new_quads)
+    new_of: dict[ox.Term, list[ox.Quad]] = defaultdict(list)
     for q in new_quads:
-        for node in (q.subject, q.object):
-            if _is_data(node):
-                touched.add(node)
-        if isinstance(q.subject, ox.BlankNode):
-            blank_subjects.add(q.subject)
-    focus: set[ox.Term] = set(touched)
-    for node in touched:
-        for q in store.quads_for_pattern(None, None, node, None):
-            if _is_data(q.subject):
-                focus.add(q.subject)
-    sub: set[ox.Quad] = set()
-    _closure(store, focus, sub)
-    neighbours: set[ox.Term] = set()
-    for node in focus:
-        for q in store.quads_for_pattern(None, None, node, None):
-            sub.add(q)
-            neighbours.add(q.subject)
-    neighbours |= {q.object for q in sub if _is_data(q.object)}
-    neighbours |= {q.subject for q in sub}
-    _closure(store, neighbours - focus, sub)
-    for node in focus:  # other holders of the same canonical names
-        for label in store.quads_for_pattern(node, PREF_LABEL, None, None):
-            for q in store.quads_for_pattern(None, PREF_LABEL, label.object, None):
+        if _is_data(q.subject):
+            new_of[q.subject].append(q)
+    changed: set[ox.Term] = set(new_of)
+    blanks = {q.subject for q in new_quads if isinstance(q.subject, ox.BlankNode)}
+    sub: set[ox.Quad] = set(new_quads)
+    # nodes whose classes change: what points at them may now fail (or pass) a class check
+    retyped = {q.subject for q in new_quads if q.predicate == _TYPE and _is_data(q.subject)
+               and sum(1 for _ in store.quads_for_pattern(q.subject, _TYPE, q.object, None)) == 1}
+    pointers = {q.subject for node in retyped for q in store.quads_for_pattern(None, None, node)
+                if _is_data(q.subject)} - changed
+    _closure(store, pointers, sub)
+    seen = {(q.subject, q.predicate, q.object) for q in new_quads}
+    paths: dict[str, set[str] | None] = {}
+    for node in changed:
+        # the node's existing statements on the properties the change touches (one copy of
+        # each: the same type or name repeated in many source graphs says nothing more); all
+        # of them for a node that gains a class (new shapes apply to it)
+        touched: set[ox.Term] | None = {q.predicate for q in new_of[node]} | {_TYPE}
+        if node in retyped:
+            touched = None
+        paths[node.value] = None if touched is None else {t.value for t in touched}
+        mine = list(new_of[node])
+        for q in store.quads_for_pattern(node, None, None, None):
+            key = (q.subject, q.predicate, q.object)
+            if (touched is None or q.predicate in touched) and key not in seen:
+                seen.add(key)
+                mine.append(q)
                 sub.add(q)
+                if isinstance(q.object, ox.BlankNode):
+                    _closure(store, [q.object], sub)
+        # the evidence behind those facts (both directions), as the shapes ask for it
+        facts = {(q.predicate, q.object, q.graph_name) for q in mine}
+        for q in store.quads_for_pattern(None, _SUBJ, node, None):
+            ev, g = q.subject, q.graph_name
+            if (_one(store, ev, _PRED, g), _one(store, ev, _OBJ, g), g) in facts:
+                sub.update(store.quads_for_pattern(ev, None, None, g))
+        for q in store.quads_for_pattern(None, _OBJ, node, None):
+            ev, g = q.subject, q.graph_name
+            if (_one(store, ev, _PRED, g), _one(store, ev, _SUBJ, g), g) in facts:
+                sub.update(store.quads_for_pattern(ev, None, None, g))
+    # the classes of everything referred to (one copy each), shared canonical names, registry
+    referred = {q.object for q in sub if isinstance(q.object, ox.NamedNode)}
+    typed: set[tuple[ox.Term, ox.Term]] = set()
+    for node in referred:
+        for q in store.quads_for_pattern(node, _TYPE, None, None):
+            if (node, q.object) not in typed:
+                typed.add((node, q.object))
+                sub.add(q)
+    for node in changed:
+        for label in store.quads_for_pattern(node, PREF_LABEL, None, None):
+            sub.update(store.quads_for_pattern(None, PREF_LABEL, label.object, None))
     graphs = {q.graph_name for q in sub if isinstance(q.graph_name, ox.NamedNode)}
     _closure(store, graphs, sub)
-    names = {n.value for n in focus if isinstance(n, ox.NamedNode)}
-    names |= {"_:" + b.value for b in _blank_closure(sub, focus)}
-    return names, sub
+    focus = changed | pointers
+    paths.update({n.value: None for n in pointers if isinstance(n, ox.NamedNode)})
+    paths.update({"_:" + b.value: None for b in _blank_closure(sub, focus | blanks)})
+    return paths, sub
 
 
 def _blank_closure(quads: set[ox.Quad], roots: set[ox.Term]) -> set[ox.BlankNode]:
@@ -192,16 +238,18 @@ def loaded_from(quads: Iterable[ox.Quad], ontology: LoadedGraph,
 def validate_incremental(state: DataState, root: Path, new_quads: set[ox.Quad], *,
                          reasoner: bool = True) -> ValidationReport:
     """SHACL + OWL on the neighbourhood of ``new_quads`` in the data as it would be."""
-    after = ox.Store()
+    after = QuadIndex()
     after.bulk_extend(new_quads)
     # the neighbourhood is cut from the data *with* the change: old store + new statements
     combined = _Union(state.store, after)
-    focus_names, sub = focus_and_neighbourhood(combined, new_quads)  # type: ignore[arg-type]
+    focus_names, sub = focus_and_neighbourhood(combined, new_quads)
     ontology = load_files([root / "ontology"])
     file_of_graph = dict(state.file_of_graph)
     loaded = loaded_from(sub, ontology, file_of_graph)
     report = validate_loaded(loaded, reasoner=reasoner, shapes=root / "shapes")
-    kept = tuple(r for r in report.results if r.focus in focus_names)
+    kept = tuple(r for r in report.results if r.focus in focus_names and (
+        focus_names[r.focus] is None or r.path is None
+        or r.path in focus_names[r.focus]))  # type: ignore[operator]
     return ValidationReport(results=kept, files=report.files, consistency=report.consistency,
                             seconds=report.seconds, report_turtle="")
 
@@ -209,10 +257,10 @@ def validate_incremental(state: DataState, root: Path, new_quads: set[ox.Quad], 
 class _Union:
     """Pattern queries over two stores at once (the data on disk and the change)."""
 
-    def __init__(self, *stores: ox.Store) -> None:
+    def __init__(self, *stores: QuadSource) -> None:
         self.stores = stores
 
     def quads_for_pattern(self, s: ox.Term | None, p: ox.Term | None, o: ox.Term | None,
                           g: ox.Term | None = None) -> Iterable[ox.Quad]:
         for store in self.stores:
-            yield from store.quads_for_pattern(s, p, o, g)  # type: ignore[arg-type]
+            yield from store.quads_for_pattern(s, p, o, g)

@@ -1,8 +1,9 @@
-"""The curated data as it is on disk: every ``data/*.trig`` file in one pyoxigraph store.
+"""The curated data as it is on disk: every ``data/*.trig`` file, indexed for curation.
 
-pyoxigraph parses a million triples in seconds, so :func:`read_state` is cheap enough to run on
-every ``kgraph add``. The store keeps each source's named graph; :class:`DataState` also knows
-which file holds which graph, the ontology's class hierarchy and every entity's names and types.
+pyoxigraph parses a million triples in about two seconds and :class:`QuadIndex` indexes them in
+about as much, so :func:`read_state` is cheap enough to run on every ``kgraph add``. Quads keep
+their named graph; :class:`DataState` also knows which file holds which graph, the ontology's
+class hierarchy and every entity's names and types.
 """
 
 from __future__ import annotations
@@ -11,17 +12,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from kgraph.errors import ParseError
-from kgraph.namespaces import KG, KGO, OWL, RDF, RDFS, SKOS
+from kgraph.namespaces import CURATION_GRAPH, KG, KGO, OWL, RDF, RDFS, SKOS
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
 LABEL_PROPS = (ox.NamedNode(SKOS + "prefLabel"), ox.NamedNode(RDFS + "label"),
                ox.NamedNode(SKOS + "altLabel"))
 SAME_AS = ox.NamedNode(OWL + "sameAs")
 SUBCLASS = ox.NamedNode(RDFS + "subClassOf")
+INDEXED_PREDICATES = frozenset({*LABEL_PROPS, SAME_AS, RDF_TYPE, ox.NamedNode(KGO + "status")})
+INDEXED_GRAPHS = frozenset({ox.NamedNode(CURATION_GRAPH)})
 
 
 def data_files(data_dir: Path) -> list[Path]:
@@ -37,11 +41,70 @@ def parse_file(path: Path) -> list[ox.Quad]:
         raise ParseError(str(exc), source=str(path)) from exc
 
 
+class QuadSource(Protocol):
+    """Anything that answers quad patterns: :class:`QuadIndex`, ``pyoxigraph.Store``."""
+
+    def quads_for_pattern(self, s: Any, p: Any, o: Any, g: Any = None) -> Iterable[ox.Quad]: ...
+
+
+class QuadIndex:
+    """The few quad patterns curation asks, over plain dicts (pyoxigraph's in-memory store is
+    ~6x slower to fill than parsing; a million quads load in a few seconds this way)."""
+
+    def __init__(self) -> None:
+        self.by_s: dict[ox.Term, list[ox.Quad]] = defaultdict(list)
+        self.by_o: dict[ox.Term, list[ox.Quad]] = defaultdict(list)
+        self.by_p: dict[ox.Term, list[ox.Quad]] = defaultdict(list)  # INDEXED_PREDICATES only
+        self.by_g: dict[ox.Term, list[ox.Quad]] = defaultdict(list)  # INDEXED_GRAPHS only
+        self.graphs: set[ox.Term] = set()
+        self.size = 0
+
+    def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
+        by_s, by_o, by_p, by_g = self.by_s, self.by_o, self.by_p, self.by_g
+        n = 0
+        graphs: set[ox.Term] = set()
+        for q in quads:
+            s, p, o, g = q
+            by_s[s].append(q)
+            by_o[o].append(q)
+            if p in INDEXED_PREDICATES:
+                by_p[p].append(q)
+            if g in INDEXED_GRAPHS:
+                by_g[g].append(q)
+            graphs.add(g)
+            n += 1
+        self.graphs |= graphs
+        self.size += n
+
+    def __len__(self) -> int:
+        return self.size
+
+    def named_graphs(self) -> Iterator[ox.Term]:
+        return (g for g in self.graphs if not isinstance(g, ox.DefaultGraph))
+
+    def quads_for_pattern(self, s: ox.Term | None, p: ox.Term | None, o: ox.Term | None,
+                          g: ox.Term | None = None) -> Iterator[ox.Quad]:
+        if s is not None:
+            candidates = self.by_s.get(s, [])
+        elif o is not None:
+            candidates = self.by_o.get(o, [])
+        elif p is not None and p in INDEXED_PREDICATES:
+            candidates = self.by_p.get(p, [])
+        elif g is not None and g in INDEXED_GRAPHS:
+            candidates = self.by_g.get(g, [])
+        else:
+            candidates = [q for qs in self.by_s.values() for q in qs]
+        for q in candidates:
+            if ((p is None or q.predicate == p) and (o is None or q.object == o)
+                    and (g is None or q.graph_name == g) and (s is None or q.subject == s)):
+                yield q
+
+
 @dataclass
 class DataState:
     """The curated data, the file of each named graph, and the ontology's class hierarchy."""
 
-    store: ox.Store
+    store: QuadIndex
     file_of_graph: dict[str, Path] = field(default_factory=dict)
     superclasses: dict[str, set[str]] = field(default_factory=dict)
 
@@ -117,12 +180,12 @@ def _class_hierarchy(ontology_dir: Path | None) -> dict[str, set[str]]:
 def read_state(data_dir: Path, ontology_dir: Path | None = None,
                files: Iterable[Path] | None = None) -> DataState:
     """Load ``data_dir``'s TriG files (or ``files``) into a fresh in-memory store."""
-    store = ox.Store()
+    store = QuadIndex()
     file_of_graph: dict[str, Path] = {}
     for path in (data_files(data_dir) if files is None else files):
-        quads = parse_file(path)
-        store.bulk_extend(quads)
-        for g in {q.graph_name for q in quads}:
+        before = set(store.graphs)
+        store.bulk_extend(parse_file(path))
+        for g in store.graphs - before:
             if isinstance(g, ox.NamedNode):
                 file_of_graph.setdefault(g.value, path)
     return DataState(store=store, file_of_graph=file_of_graph,
