@@ -292,3 +292,10 @@ def test_results_json_is_valid_sparql_json(client: TestClient) -> None:
     for b in doc["results"]["bindings"]:
         assert b["p"]["type"] == "uri"
         assert b["o"]["type"] in ("uri", "literal", "bnode")
+
+
+def test_a_browser_asking_the_endpoint_gets_the_query_page(client: TestClient) -> None:
+    r = client.get("/sparql", headers={"accept": "text/html,*/*;q=0.8"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/query"
+    head = client.head("/sparql", params={"query": "ASK {}"})
+    assert head.status_code == 200

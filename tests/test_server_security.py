@@ -585,3 +585,22 @@ def test_entity_names_are_bound_never_pasted_into_sparql(client: TestClient) -> 
     r = client.get("/search", params={"q": injected})
     assert r.status_code == 200
     assert ask(client, ASK_QAANI)
+
+
+def test_pages_and_search_follow_a_write(writable: TestClient) -> None:
+    search = {"params": {"q": "Zzyzx Testperson"}, "headers": {"accept": "application/json"}}
+    assert writable.get("/search", **search).json()["hits"] == []
+    update = (
+        "INSERT DATA { GRAPH <https://w3id.org/kgraph/graph/curation> { "
+        "<https://w3id.org/kgraph/id/zzyzx-testperson> "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Zzyzx Testperson"@en } }'
+    )
+    r = writable.post(
+        "/sparql", data={"update": update}, headers={"authorization": f"Bearer {TOKEN}"}
+    )
+    assert r.status_code == 204
+    hits = writable.get(
+        "/search", params={"q": "Zzyzx Testperson"}, headers={"accept": "application/json"}
+    ).json()["hits"]
+    assert [h["iri"] for h in hits] == ["https://w3id.org/kgraph/id/zzyzx-testperson"]
+    assert writable.get("/page/zzyzx-testperson").status_code == 200

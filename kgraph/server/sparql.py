@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from kgraph.errors import InputError, LimitExceeded, NotFound, QueryRefused
 from kgraph.security import check_query
@@ -128,7 +128,7 @@ async def sparql_endpoint(request: Request) -> Response:
     state = state_of(request)
     cfg = state.config
     params = query_params(request)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if _values(params, "update"):
             raise HTTPProblem(
                 405,
@@ -138,6 +138,10 @@ async def sparql_endpoint(request: Request) -> Response:
             )
         query = _one(params, "query")
         if query is None:
+            accept = request.headers.get("accept", "")
+            if "text/html" in accept and "text/turtle" not in accept:
+                # a person with a browser: the query page; tools get the Service Description
+                return RedirectResponse("/query", status_code=303, headers={"Vary": "Accept"})
             from kgraph.server.describe import service_description
 
             return await service_description(request)

@@ -60,6 +60,8 @@ async def _run_writer(state: ServerState, request: tuple[Any, ...], timeout: flo
             out = await loop.run_in_executor(None, run)
         except subprocess.TimeoutExpired:
             raise QueryTimeout(f"the write ran longer than {timeout:g} s and was stopped") from None
+    for key in ("labels", "stats", "dumps"):  # derived from the data: recompute on demand
+        state.cache.pop(key, None)
     if len(out) < protocol.HEADER.size:
         raise InputError("the data could not be loaded (too large or malformed)")
     return _unwrap(protocol.decode(out[protocol.HEADER.size :]))
