@@ -178,13 +178,20 @@ def focus_and_neighbourhood(store: QuadSource, new_quads: Iterable[ox.Quad]
             if (node, q.object) not in typed:
                 typed.add((node, q.object))
                 sub.add(q)
+    sharers: set[ox.Term] = set()
     for node in changed:
         for label in store.quads_for_pattern(node, PREF_LABEL, None, None):
-            sub.update(store.quads_for_pattern(None, PREF_LABEL, label.object, None))
+            for q in store.quads_for_pattern(None, PREF_LABEL, label.object, None):
+                sub.add(q)
+                if q.subject != node:
+                    sharers.add(q.subject)
     graphs = {q.graph_name for q in sub if isinstance(q.graph_name, ox.NamedNode)}
     _closure(store, graphs, sub)
     focus = changed | pointers
     paths.update({n.value: None for n in pointers if isinstance(n, ox.NamedNode)})
+    for n in sharers:  # another holder of a new canonical name: its name check may now fail
+        if isinstance(n, ox.NamedNode) and n.value not in paths:
+            paths[n.value] = {PREF_LABEL.value}
     paths.update({"_:" + b.value: None for b in _blank_closure(sub, focus | blanks)})
     return paths, sub
 
