@@ -102,7 +102,7 @@ def test_a_grade_outside_the_admiralty_scale(project: Path, tmp_path: Path, grad
 
 
 def test_a_reference_to_an_entity_that_exists_nowhere(project: Path, tmp_path: Path) -> None:
-    text = GOOD.replace("    object: Example Brigade\n    from", "    object: Example Legion\n    from")
+    text = GOOD.replace("object: Example Brigade\n    from", "object: Example Legion\n    from")
     err = refused(project, tmp_path, text)
     assert (err.line, err.field) == (16, "object")
     assert "Example Legion" in err.message

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from kgraph.curate.state import QuadIndex, QuadSource
+from kgraph.curate.state import QuadIndex, QuadSource, Term
 from kgraph.namespaces import CURATION_GRAPH, INFERRED_GRAPH, KGO, ONTOLOGY_GRAPH, ORG, RDF, TIME
 
 EXCLUSIVE_ROLES = frozenset(KGO + r for r in (
@@ -95,7 +95,7 @@ class _Bounds:
 
 
 class _Quads(QuadSource, Protocol):
-    def named_graphs(self) -> Iterable[ox.Term]: ...
+    def named_graphs(self) -> Iterable[Term]: ...
 
 
 def _store_of(kg: Any) -> _Quads:
@@ -130,16 +130,16 @@ class _Finder:
         return {g for g in self.st.named_graphs()
                 if isinstance(g, ox.NamedNode) and g.value not in _NOT_SOURCES}
 
-    def one(self, s: ox.Term, p: str, g: ox.Term) -> ox.Term | None:
+    def one(self, s: Term, p: str, g: Term) -> Term | None:
         for q in self.st.quads_for_pattern(s, N(p), None, g):  # type: ignore[arg-type]
             return q.object
         return None
 
-    def quotes(self, s: ox.Term, g: ox.Term) -> tuple[str, ...]:
-        return tuple(sorted(q.object.value for q in
-                            self.st.quads_for_pattern(s, QUOTE, None, g)))  # type: ignore[arg-type]
+    def quotes(self, s: Term, g: Term) -> tuple[str, ...]:
+        found = self.st.quads_for_pattern(s, QUOTE, None, g)
+        return tuple(sorted(q.object.value for q in found if isinstance(q.object, ox.Literal)))
 
-    def bounds(self, instant: ox.Term | None, g: ox.Term) -> _Bounds | None:
+    def bounds(self, instant: Term | None, g: Term) -> _Bounds | None:
         if instant is None:
             return None
         if self.one(instant, RDF + "type", g) == N(TIME + "Interval"):
@@ -209,7 +209,7 @@ class _Finder:
 
     # -- dates of events and people --------------------------------------------------------------
     def dated(self, prop: str) -> Iterator[Conflict]:
-        by_subject: dict[ox.Term, list[tuple[ox.Term, _Bounds]]] = defaultdict(list)
+        by_subject: dict[Term, list[tuple[Term, _Bounds]]] = defaultdict(list)
         sources = self.sources()
         for q in self.st.quads_for_pattern(None, N(prop), None, None):
             if q.graph_name in sources and isinstance(q.subject, ox.NamedNode):
@@ -229,12 +229,13 @@ class _Finder:
         status = N(KGO + "status")
         for status_iri in (KGO + "Denied", KGO + "Disputed"):
             for q in self.st.quads_for_pattern(None, status, N(status_iri), None):
-                c, g = q.subject, q.graph_name
+                c: Term = q.subject
+                g: Term = q.graph_name
                 s, p, o = (self.one(c, RDF + x, g) for x in ("subject", "predicate", "object"))
                 if s is None or p is None or o is None or g not in sources:
                     continue
-                for fact in self.st.quads_for_pattern(s, p, o, None):  # type: ignore[arg-type]
-                    fg = fact.graph_name
+                for fact in self.st.quads_for_pattern(s, p, o, None):
+                    fg: Term = fact.graph_name
                     if fg == g or fg not in sources:
                         continue
                     yield Conflict("denied", s.value, p.value, (
@@ -243,7 +244,7 @@ class _Finder:
                         Side(g.value, c.value, status_iri.rsplit("#", 1)[1].lower(),
                              self.quotes(c, g))))
 
-    def _evidence_quotes(self, s: ox.Term, p: ox.Term, o: ox.Term, g: ox.Term) -> tuple[str, ...]:
+    def _evidence_quotes(self, s: Term, p: Term, o: Term, g: Term) -> tuple[str, ...]:
         for q in self.st.quads_for_pattern(None, N(RDF + "subject"), s, g):  # type: ignore[arg-type]
             ev = q.subject
             if self.one(ev, RDF + "predicate", g) == p and self.one(ev, RDF + "object", g) == o:
@@ -264,20 +265,29 @@ def _disjoint(a: _Bounds, b: _Bounds) -> bool:
 
 def _sequential(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """``a`` may have ended before ``b`` began (a succession, not a conflict)."""
-    end, begin = a["end"], b["begin"]
+    end: _Bounds | None = a["end"]
+    begin: _Bounds | None = b["begin"]
     if end is None or begin is None or end.earliest is None or begin.latest is None:
         return False
     return end.earliest <= begin.latest
 
 
 def _surely_overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    starts = [m["begin"].latest if m["begin"] else None for m in (a, b)]
-    if not (a["dated"] and b["dated"]) or None in starts:
-        return False
-    ends = [m["end"].earliest if m["end"] else dt.date.max for m in (a, b)]
-    if None in ends:
-        return False
-    return max(starts) < min(ends)  # type: ignore[type-var]
+    starts: list[dt.date] = []
+    ends: list[dt.date] = []
+    for m in (a, b):
+        begin: _Bounds | None = m["begin"]
+        end: _Bounds | None = m["end"]
+        if not m["dated"] or begin is None or begin.latest is None:
+            return False
+        starts.append(begin.latest)
+        if end is None:
+            ends.append(dt.date.max)  # open: still, as of the source
+        elif end.earliest is None:
+            return False
+        else:
+            ends.append(end.earliest)
+    return max(starts) < min(ends)
 
 
 def conflicts(kg: Any) -> list[Conflict]:

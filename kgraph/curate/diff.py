@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kgraph.curate.serialize import _plain, canonical, iri
+from kgraph.curate.state import Term
 from kgraph.errors import InputError, ParseError
 from kgraph.namespaces import KG, RDF
 
@@ -88,12 +89,12 @@ class _Printer:
     """Statements as one line each, blank nodes (dates) inline."""
 
     def __init__(self, quads: Iterable[ox.Quad]) -> None:
-        self.props: dict[ox.BlankNode, list[tuple[str, ox.Term]]] = defaultdict(list)
+        self.props: dict[ox.BlankNode, list[tuple[str, Term]]] = defaultdict(list)
         for q in quads:
             if isinstance(q.subject, ox.BlankNode):
                 self.props[q.subject].append((q.predicate.value, q.object))
 
-    def term(self, t: ox.Term, depth: int = 0) -> str:
+    def term(self, t: Term, depth: int = 0) -> str:
         if isinstance(t, ox.BlankNode) and t in self.props and depth < 8:
             inner = sorted(
                 ("a" if p == RDF + "type" else iri(p)) + " " + self.term(o, depth + 1)

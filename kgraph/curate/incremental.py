@@ -30,6 +30,7 @@ from __future__ import annotations
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,10 +38,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from kgraph.curate.state import DataState, QuadIndex, QuadSource, data_files
+from kgraph.curate.state import DataState, QuadIndex, QuadSource, Term, data_files
 from kgraph.load import LoadedGraph, load_files
 from kgraph.namespaces import KG, KGG, RDF, SKOS, XSD
-from kgraph.validate import validate, validate_loaded
+from kgraph.validate import check_consistency_of, validate, validate_loaded
 from kgraph.validate.report import ValidationReport
 
 if TYPE_CHECKING:
@@ -51,11 +52,11 @@ _LANG_STRING = RDF + "langString"
 PREF_LABEL = ox.NamedNode(SKOS + "prefLabel")
 
 
-def _is_data(node: ox.Term) -> bool:
+def _is_data(node: Term) -> bool:
     return isinstance(node, ox.NamedNode) and node.value.startswith((KG, KGG))
 
 
-def to_rdflib(term: ox.Term) -> Node:
+def to_rdflib(term: Term) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -95,10 +96,10 @@ def validate_full(root: Path, data_dir: Path, files: Sequence[FileChange], *,
                         shapes=root / "shapes")
 
 
-def _closure(store: QuadSource, nodes: Iterable[ox.Term], out: set[ox.Quad]) -> None:
+def _closure(store: QuadSource, nodes: Iterable[Term], out: set[ox.Quad]) -> None:
     """Add every statement about ``nodes`` and, recursively, about the blank nodes they use."""
     todo = list(nodes)
-    seen: set[ox.Term] = set()
+    seen: set[Term] = set()
     while todo:
         node = todo.pop()
         if node in seen or not isinstance(node, ox.NamedNode | ox.BlankNode):
@@ -114,7 +115,7 @@ _SUBJ, _PRED, _OBJ = (ox.NamedNode(RDF + x) for x in ("subject", "predicate", "o
 _TYPE = ox.NamedNode(RDF + "type")
 
 
-def _one(store: QuadSource, s: ox.Term, p: ox.NamedNode, g: ox.Term) -> ox.Term | None:
+def _one(store: QuadSource, s: Term, p: ox.NamedNode, g: Term) -> Term | None:
     for q in store.quads_for_pattern(s, p, None, g):
         return q.object
     return None
@@ -128,11 +129,11 @@ def focus_and_neighbourhood(store: QuadSource, new_quads: Iterable[ox.Quad]
     the properties whose results count (None: all of them) and the neighbourhood's quads.
     """
     new_quads = list(new_quads)
-    new_of: dict[ox.Term, list[ox.Quad]] = defaultdict(list)
+    new_of: dict[Term, list[ox.Quad]] = defaultdict(list)
     for q in new_quads:
         if _is_data(q.subject):
             new_of[q.subject].append(q)
-    changed: set[ox.Term] = set(new_of)
+    changed: set[Term] = set(new_of)
     blanks = {q.subject for q in new_quads if isinstance(q.subject, ox.BlankNode)}
     sub: set[ox.Quad] = set(new_quads)
     # nodes whose classes change: what points at them may now fail (or pass) a class check
@@ -147,7 +148,7 @@ def focus_and_neighbourhood(store: QuadSource, new_quads: Iterable[ox.Quad]
         # the node's existing statements on the properties the change touches (one copy of
         # each: the same type or name repeated in many source graphs says nothing more); all
         # of them for a node that gains a class (new shapes apply to it)
-        touched: set[ox.Term] | None = {q.predicate for q in new_of[node]} | {_TYPE}
+        touched: set[Term] | None = {q.predicate for q in new_of[node]} | {_TYPE}
         if node in retyped:
             touched = None
         paths[node.value] = None if touched is None else {t.value for t in touched}
@@ -172,13 +173,13 @@ def focus_and_neighbourhood(store: QuadSource, new_quads: Iterable[ox.Quad]
                 sub.update(store.quads_for_pattern(ev, None, None, g))
     # the classes of everything referred to (one copy each), shared canonical names, registry
     referred = {q.object for q in sub if isinstance(q.object, ox.NamedNode)}
-    typed: set[tuple[ox.Term, ox.Term]] = set()
+    typed: set[tuple[Term, Term]] = set()
     for node in referred:
         for q in store.quads_for_pattern(node, _TYPE, None, None):
             if (node, q.object) not in typed:
                 typed.add((node, q.object))
                 sub.add(q)
-    sharers: set[ox.Term] = set()
+    sharers: set[Term] = set()
     for node in changed:
         for label in store.quads_for_pattern(node, PREF_LABEL, None, None):
             for q in store.quads_for_pattern(None, PREF_LABEL, label.object, None):
@@ -196,8 +197,8 @@ def focus_and_neighbourhood(store: QuadSource, new_quads: Iterable[ox.Quad]
     return paths, sub
 
 
-def _blank_closure(quads: set[ox.Quad], roots: set[ox.Term]) -> set[ox.BlankNode]:
-    by_subject: dict[ox.Term, list[ox.Term]] = {}
+def _blank_closure(quads: set[ox.Quad], roots: set[Term]) -> set[ox.BlankNode]:
+    by_subject: dict[Term, list[Term]] = {}
     for q in quads:
         by_subject.setdefault(q.subject, []).append(q.object)
     out: set[ox.BlankNode] = set()
@@ -253,11 +254,15 @@ def validate_incremental(state: DataState, root: Path, new_quads: set[ox.Quad], 
     ontology = load_files([root / "ontology"])
     file_of_graph = dict(state.file_of_graph)
     loaded = loaded_from(sub, ontology, file_of_graph)
-    report = validate_loaded(loaded, reasoner=reasoner, shapes=root / "shapes")
+    # HermiT runs in a Java process: let it work while pyshacl runs here
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        owl = pool.submit(check_consistency_of, loaded) if reasoner else None
+        report = validate_loaded(loaded, reasoner=False, shapes=root / "shapes")
+        consistency = owl.result() if owl is not None else None
     kept = tuple(r for r in report.results if r.focus in focus_names and (
         focus_names[r.focus] is None or r.path is None
         or r.path in focus_names[r.focus]))  # type: ignore[operator]
-    return ValidationReport(results=kept, files=report.files, consistency=report.consistency,
+    return ValidationReport(results=kept, files=report.files, consistency=consistency,
                             seconds=report.seconds, report_turtle="")
 
 
@@ -267,7 +272,7 @@ class _Union:
     def __init__(self, *stores: QuadSource) -> None:
         self.stores = stores
 
-    def quads_for_pattern(self, s: ox.Term | None, p: ox.Term | None, o: ox.Term | None,
-                          g: ox.Term | None = None) -> Iterable[ox.Quad]:
+    def quads_for_pattern(self, s: Term | None, p: Term | None, o: Term | None,
+                          g: Term | None = None) -> Iterable[ox.Quad]:
         for store in self.stores:
             yield from store.quads_for_pattern(s, p, o, g)

@@ -26,7 +26,7 @@ from kgraph.curate.add import CURATION_FILE, FileChange
 from kgraph.curate.incremental import validate_full
 from kgraph.curate.resolve import _as_iri, graph_names
 from kgraph.curate.serialize import serialize_trig
-from kgraph.curate.state import DataState, data_files, parse_file, read_state
+from kgraph.curate.state import DataState, Term, data_files, parse_file, read_state
 from kgraph.errors import InputError, UnknownEntity, ValidationFailed
 from kgraph.namespaces import CURATION_GRAPH, KG, KGO, OWL, RDFS, SKOS
 
@@ -70,10 +70,10 @@ def _entity_iri(name: str, state: DataState) -> str:
 def rewrite(quads: list[ox.Quad], keep: ox.NamedNode, drop: ox.NamedNode
             ) -> tuple[list[ox.Quad], int]:
     """``quads`` with ``drop`` replaced by ``keep``, names turned into variants (module doc)."""
-    def sub(t: ox.Term) -> ox.Term:
+    def sub(t: Term) -> Term:
         return keep if t == drop else t
 
-    keep_has: dict[tuple[ox.Term, ox.NamedNode], bool] = {}
+    keep_has: dict[tuple[Term, ox.NamedNode], bool] = {}
     for q in quads:
         if q.subject == keep and q.predicate in (LABEL, PREF, DESCRIPTION):
             keep_has[(q.graph_name, q.predicate)] = True

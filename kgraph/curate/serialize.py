@@ -22,6 +22,7 @@ from typing import Final
 
 import pyoxigraph as ox
 
+from kgraph.curate.state import Term
 from kgraph.namespaces import PREFIXES, RDF, XSD
 
 _PREFIXES: Final = sorted(PREFIXES.items())
@@ -72,7 +73,7 @@ def literal(lit: ox.Literal) -> str:
     return f"{body}^^{iri(dt)}"
 
 
-def _plain(term: ox.Term) -> str:
+def _plain(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return iri(term.value)
     if isinstance(term, ox.Literal):
@@ -92,7 +93,7 @@ def canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
     built again from the same sheet has no duplicate instants.
     """
     quads = list(quads)
-    out_edges: dict[ox.BlankNode, list[tuple[str, ox.Term]]] = defaultdict(list)
+    out_edges: dict[ox.BlankNode, list[tuple[str, Term]]] = defaultdict(list)
     for q in quads:
         if isinstance(q.subject, ox.BlankNode):
             out_edges[q.subject].append((q.predicate.value, q.object))
@@ -113,7 +114,7 @@ def canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
         memo[node] = h
         return h
 
-    def rename(term: ox.Term) -> ox.Term:
+    def rename(term: Term) -> Term:
         if isinstance(term, ox.BlankNode):
             return ox.BlankNode("b" + digest(term, frozenset()))
         return term
@@ -126,15 +127,15 @@ def canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
 
 
 class _GraphWriter:
-    def __init__(self, triples: Iterable[tuple[Subject, ox.NamedNode, ox.Term]]) -> None:
-        self.props: dict[Subject, dict[str, set[ox.Term]]] = defaultdict(lambda: defaultdict(set))
+    def __init__(self, triples: Iterable[tuple[Subject, ox.NamedNode, Term]]) -> None:
+        self.props: dict[Subject, dict[str, set[Term]]] = defaultdict(lambda: defaultdict(set))
         self.used: dict[ox.BlankNode, int] = defaultdict(int)
         for s, p, o in triples:
             self.props[s][p.value].add(o)
             if isinstance(o, ox.BlankNode):
                 self.used[o] += 1
 
-    def obj(self, term: ox.Term, depth: int, stack: frozenset[ox.BlankNode]) -> str:
+    def obj(self, term: Term, depth: int, stack: frozenset[ox.BlankNode]) -> str:
         if isinstance(term, ox.BlankNode) and term not in stack and term in self.props:
             return self.inline(term, depth, stack | {term})
         return _plain(term)
@@ -182,7 +183,7 @@ class _GraphWriter:
 def serialize_trig(quads: Iterable[ox.Quad], *, header: str | None = None,
                    prefixes: bool = True) -> str:
     """TriG text for ``quads``, byte-for-byte the same for the same set of quads."""
-    by_graph: dict[str, list[tuple[Subject, ox.NamedNode, ox.Term]]] = defaultdict(list)
+    by_graph: dict[str, list[tuple[Subject, ox.NamedNode, Term]]] = defaultdict(list)
     for q in canonical(quads):
         g = q.graph_name
         key = "" if isinstance(g, ox.DefaultGraph) else _plain(g)

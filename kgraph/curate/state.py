@@ -12,12 +12,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import pyoxigraph as ox
 
 from kgraph.errors import ParseError
 from kgraph.namespaces import CURATION_GRAPH, KG, KGO, OWL, RDF, RDFS, SKOS
+
+#: any RDF term pyoxigraph gives (its stubs name no common base class)
+Term: TypeAlias = Any
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
 LABEL_PROPS = (ox.NamedNode(SKOS + "prefLabel"), ox.NamedNode(RDFS + "label"),
@@ -52,17 +55,17 @@ class QuadIndex:
     ~6x slower to fill than parsing; a million quads load in a few seconds this way)."""
 
     def __init__(self) -> None:
-        self.by_s: dict[ox.Term, list[ox.Quad]] = defaultdict(list)
-        self.by_o: dict[ox.Term, list[ox.Quad]] = defaultdict(list)
-        self.by_p: dict[ox.Term, list[ox.Quad]] = defaultdict(list)  # INDEXED_PREDICATES only
-        self.by_g: dict[ox.Term, list[ox.Quad]] = defaultdict(list)  # INDEXED_GRAPHS only
-        self.graphs: set[ox.Term] = set()
+        self.by_s: dict[Term, list[ox.Quad]] = defaultdict(list)
+        self.by_o: dict[Term, list[ox.Quad]] = defaultdict(list)
+        self.by_p: dict[Term, list[ox.Quad]] = defaultdict(list)  # INDEXED_PREDICATES only
+        self.by_g: dict[Term, list[ox.Quad]] = defaultdict(list)  # INDEXED_GRAPHS only
+        self.graphs: set[Term] = set()
         self.size = 0
 
     def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
         by_s, by_o, by_p, by_g = self.by_s, self.by_o, self.by_p, self.by_g
         n = 0
-        graphs: set[ox.Term] = set()
+        graphs: set[Term] = set()
         for q in quads:
             s, p, o, g = q
             by_s[s].append(q)
@@ -79,11 +82,11 @@ class QuadIndex:
     def __len__(self) -> int:
         return self.size
 
-    def named_graphs(self) -> Iterator[ox.Term]:
+    def named_graphs(self) -> Iterator[Term]:
         return (g for g in self.graphs if not isinstance(g, ox.DefaultGraph))
 
-    def quads_for_pattern(self, s: ox.Term | None, p: ox.Term | None, o: ox.Term | None,
-                          g: ox.Term | None = None) -> Iterator[ox.Quad]:
+    def quads_for_pattern(self, s: Term | None, p: Term | None, o: Term | None,
+                          g: Term | None = None) -> Iterator[ox.Quad]:
         if s is not None:
             candidates = self.by_s.get(s, [])
         elif o is not None:

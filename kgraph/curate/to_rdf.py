@@ -28,6 +28,7 @@ from kgraph.curate import dating
 from kgraph.curate.relations import SOURCE_KINDS, Relation, squash
 from kgraph.curate.resolve import Entity, Resolution, slugify
 from kgraph.curate.sheet import At, ClaimRow, EntityRow, Sheet, StatementRow
+from kgraph.curate.state import Term
 from kgraph.errors import SheetError
 from kgraph.namespaces import (
     CURATION_GRAPH,
@@ -126,12 +127,12 @@ class _Builder:
         self.labelled: dict[str, str] = {}  # iri -> the rdfs:label given in this graph
 
     # -- output helpers ------------------------------------------------------------------------
-    def add(self, s: ox.NamedNode | ox.BlankNode, p: str, o: ox.Term) -> None:
+    def add(self, s: ox.NamedNode | ox.BlankNode, p: str, o: Term) -> None:
         self.out.source_quads.add(ox.Quad(s, N(p), o, self.g))  # type: ignore[arg-type]
         if isinstance(s, ox.NamedNode):
             self.out.touched.add(s.value)
 
-    def curate(self, s: ox.NamedNode | ox.BlankNode, p: str, o: ox.Term) -> None:
+    def curate(self, s: ox.NamedNode | ox.BlankNode, p: str, o: Term) -> None:
         self.out.curation_quads.add(ox.Quad(s, N(p), o, self.cur))  # type: ignore[arg-type]
         if isinstance(s, ox.NamedNode):
             self.out.touched.add(s.value)
