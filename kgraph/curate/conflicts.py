@@ -5,8 +5,9 @@ module finds them, each :class:`Conflict` with both sides' graph, node, value an
 
 * ``holder`` — two sources give different holders of one exclusive role (commander, head,
   leader, chief of staff, president, supreme leader) of the same organisation, for periods that
-  overlap or that the dates cannot tell apart (one ending before the other begins is a
-  succession, not a conflict). ``certain`` when both periods are dated and surely overlap;
+  overlap or that the dates cannot tell apart (one ending before the other begins, or a
+  ``kgo:succeeded`` statement between the two, is a succession, not a conflict). ``certain``
+  when both periods are dated and surely overlap;
 * ``date`` — two sources date the same thing differently, with no day in common: the start or
   end of the same role (same member, organisation and role), an event's date, a birth date;
 * ``denied`` — a claim with status ``Denied`` or ``Disputed`` in one source about a statement
@@ -187,10 +188,18 @@ class _Finder:
             for a, b in combinations(sorted(group, key=lambda m: m["node"].value), 2):
                 if a["graph"] == b["graph"] or a["member"] == b["member"]:
                     continue
-                if _sequential(a, b) or _sequential(b, a):
+                if _sequential(a, b) or _sequential(b, a) or self.succession(a, b):
                     continue
                 yield Conflict("holder", org, role, (_side(a, a["member"]), _side(b, b["member"])),
                                certain=_surely_overlap(a, b))
+
+    def succession(self, a: dict[str, Any], b: dict[str, Any]) -> bool:
+        """Some source says one of the two holders succeeded the other."""
+        succeeded = N(KGO + "succeeded")
+        for x, y in ((a["member"], b["member"]), (b["member"], a["member"])):
+            for _ in self.st.quads_for_pattern(N(x), succeeded, N(y), None):
+                return True
+        return False
 
     def role_dates(self, ms: list[dict[str, Any]]) -> Iterator[Conflict]:
         groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)

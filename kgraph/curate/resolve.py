@@ -86,11 +86,26 @@ class Names:
     sound: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     _lookup: NameIndex | None = None
 
+    words: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
     def add(self, iri: str, name: str, canonical: bool = False) -> None:
         self.names.append((iri, name, canonical))
         self.plain[plain_key(name)].add(iri)
-        self.sound[sound_key(name)].add(iri)
+        sound = sound_key(name)
+        self.sound[sound].add(iri)
+        for w in sound.split():
+            self.words[w].add(iri)
         self._lookup = None
+
+    def candidates(self, name: str) -> set[str]:
+        """The lookup's matching steps (plain key, sound key, all words), without building its
+        fuzzy suggestions: cheap enough to ask for every name of a large sheet."""
+        if hits := self.same_name(name):
+            return hits
+        sets = [self.words.get(w, set()) for w in sound_key(name).split()]
+        if sets and all(sets):
+            return set.intersection(*sets)
+        return set()
 
     def same_name(self, name: str) -> set[str]:
         """Entities whose name is ``name`` up to case, accents, titles and transliteration."""
@@ -173,17 +188,20 @@ class Resolution:
             if self.state.exists(direct) or any(e.iri == direct for e in self.defined.values()):
                 return direct
             raise self._error(f"no entity has the IRI {name!r}", at)
-        for names in (self.local, self.index):
-            try:
-                return names.lookup.resolve(name)
-            except AmbiguousName as exc:
-                raise self._ambiguous(name, exc.candidates, at) from exc
-            except UnknownEntity:
-                pass
-            if names is self.local:
-                key = normalise(name)
-                if key in self.extra:
-                    return self.extra[key].iri
+        local = self.local.candidates(name)  # the sheet's own names first
+        if len(local) > 1:
+            raise self._ambiguous(name, [(i, self.local.label(i)) for i in sorted(local)], at)
+        if local:
+            return next(iter(local))
+        key = normalise(name)
+        if key in self.extra:
+            return self.extra[key].iri
+        try:
+            return self.index.lookup.resolve(name)
+        except AmbiguousName as exc:
+            raise self._ambiguous(name, exc.candidates, at) from exc
+        except UnknownEntity:
+            pass
         if allow_unknown:
             return None
         suggestions = self.local.lookup.suggest(name) + self.index.lookup.suggest(name)

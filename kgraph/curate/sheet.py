@@ -372,7 +372,9 @@ def _relation(row: _Row, at: At) -> Relation:
     if rel is None:
         raise row.error(
             f"unknown relation {at.value!r}", at,
-            hint="known relations, closest first: " + ", ".join(closest(at.value, list(RELATIONS))),
+            hint="known relations, closest first: "
+            + ", ".join(closest(at.value, list(RELATIONS), limit=8))
+            + " ... (all in docs/sheet-format.md)",
         )
     return rel
 
