@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from kgraph.curate import atomic
 from kgraph.curate.add import CURATION_FILE, FileChange
 from kgraph.curate.incremental import validate_full
 from kgraph.curate.resolve import _as_iri, graph_names
-from kgraph.curate.serialize import serialize_trig
+from kgraph.curate.serialize import canonical, serialize_trig
 from kgraph.curate.state import DataState, Term, data_files, parse_file, read_state
 from kgraph.errors import InputError, UnknownEntity, ValidationFailed
 from kgraph.namespaces import CURATION_GRAPH, KG, KGO, OWL, RDFS, SKOS
@@ -67,6 +68,23 @@ def _entity_iri(name: str, state: DataState) -> str:
     return graph_names(state).lookup.resolve(name)
 
 
+def _layout(before: str | None, old: list[ox.Quad], new: list[ox.Quad], keep: str,
+            drop: str) -> str:
+    """The rewritten file: the original text edited token by token when that means exactly
+    the rewritten statements (comments and layout kept), else the canonical layout."""
+    if before is None or not new:
+        return serialize_trig(new) if new else ""
+    keep_node = ox.NamedNode(keep)
+    relabel = {name for name, prop in (("skos:prefLabel", PREF), ("rdfs:label", LABEL))
+               if any(q.subject == keep_node and q.predicate == prop for q in old)}
+    text = gentle_rewrite(before, keep, drop, relabel)
+    try:
+        same = canonical(ox.parse(text.encode(), ox.RdfFormat.TRIG)) == canonical(new)
+    except SyntaxError:
+        same = False
+    return text if same else serialize_trig(new)
+
+
 def rewrite(quads: list[ox.Quad], keep: ox.NamedNode, drop: ox.NamedNode
             ) -> tuple[list[ox.Quad], int]:
     """``quads`` with ``drop`` replaced by ``keep``, names turned into variants (module doc)."""
@@ -92,6 +110,48 @@ def rewrite(quads: list[ox.Quad], keep: ox.NamedNode, drop: ox.NamedNode
         out.append(ox.Quad(sub(q.subject), predicate, sub(q.object),  # type: ignore[arg-type]
                            q.graph_name))
     return out, changed
+
+
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|<[^>\s]*>|[^\s"\'<#]+|\s+|.',
+    re.S,
+)
+
+
+def gentle_rewrite(text: str, keep: str, drop: str, relabel: set[str]) -> str:
+    """``text`` with every reference to ``drop`` replaced by ``keep``, token by token (strings
+    and comments untouched, the layout kept). In a statement whose subject was ``drop``, a
+    predicate in ``relabel`` (prefixed, e.g. ``skos:prefLabel``) becomes ``skos:altLabel``.
+    The caller checks the result means what the full rewrite means."""
+    slug_re = re.compile(r"(?<![\w:-])kg:" + re.escape(drop[len(KG):]) + r"(?![\w-])")
+    out: list[str] = []
+    last = "."  # the last significant token: a subject follows '.', '{' or '}'
+    subject_was_drop = False
+    expect_predicate = False
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok.isspace() or tok.startswith("#"):
+            out.append(tok)
+            continue
+        if tok.startswith(("'", '"')):
+            out.append(tok)
+            last, expect_predicate = tok, False
+            continue
+        new = f"<{keep}>" if tok == f"<{drop}>" else slug_re.sub("kg:" + keep[len(KG):], tok)
+        at_subject = last.endswith((".", "{", "}")) and not last.startswith(("'", '"'))
+        if at_subject:
+            subject_was_drop = new != tok
+            expect_predicate = True
+        elif expect_predicate:
+            if subject_was_drop and tok in relabel:
+                new = "skos:altLabel"
+            expect_predicate = False
+        if tok.endswith(";"):
+            expect_predicate = True
+        out.append(new)
+        last = tok
+    return "".join(out)
 
 
 def merge_entities(keep: str, drop: str, *, reason: str, root: Path | None = None,
@@ -132,11 +192,13 @@ def merge_entities(keep: str, drop: str, *, reason: str, root: Path | None = Non
             quads = parse_file(path) if before is not None else []
             new, changed = rewrite(quads, k, d)
             total += changed
-            if path.name == CURATION_FILE:
-                new += record
-            elif not changed:
+            if not changed and path.name != CURATION_FILE:
                 continue
-            files.append(FileChange(path.name, before, serialize_trig(new)))
+            after = _layout(before, quads, new, keep_iri, drop_iri)
+            if path.name == CURATION_FILE:
+                block = serialize_trig(record, header=f"merged by kgraph merge: {drop_iri}")
+                after = after.rstrip("\n") + "\n\n" + block if after.strip() else block
+            files.append(FileChange(path.name, before, after))
         if total == 0:
             raise UnknownEntity(drop)
         report = validate_full(base, data_dir, files, reasoner=reasoner)
