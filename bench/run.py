@@ -64,7 +64,11 @@ def _median_time(fn: Any, min_runs: int = 5, min_total: float = 1.0) -> float:
 
 
 def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process or of any child it waited for (the build parses
+    and infers in a child process for big inputs)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
 
 
 # ----------------------------------------------------------------------------- child: build

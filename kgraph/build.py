@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import os
 import shutil
-import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -195,44 +195,99 @@ def _probe(path: Path) -> bool:
         return False
 
 
+#: inputs larger than this (bytes) are parsed and inferred in a child process (see below)
+CHILD_PROCESS_BYTES: Final = 8_000_000
+
+
+def _infer_to_nquads(inputs: Inputs, out: Path) -> tuple[int, int]:
+    """Parse ``inputs`` into memory, infer, and dump every quad to ``out`` (N-Quads)."""
+    memory = ox.Store()
+    populate(memory, inputs)
+    inferred = infer(memory)
+    quads = len(memory)
+    memory.dump(str(out), format=ox.RdfFormat.N_QUADS)
+    del memory
+    return quads, inferred
+
+
+def _infer_in_child(inputs: Inputs, out: Path) -> tuple[int, int]:
+    """:func:`_infer_to_nquads` in a child process, whose memory is returned when it exits."""
+    import subprocess
+    import sys
+
+    spec = json.dumps({"ontology": [str(p) for p in inputs.ontology],
+                       "data": [str(p) for p in inputs.data], "out": str(out)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "kgraph.build", "--infer"], input=spec, capture_output=True,
+        text=True, check=False,
+    )
+    try:
+        answer = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        raise StoreError(f"the build process failed: {proc.stderr.strip()[-500:]}") from None
+    if "error" in answer:
+        raise ParseError(answer["error"], source=answer.get("source"), line=answer.get("line"),
+                         column=answer.get("column"), hint="fix the file and run again")
+    return int(answer["quads"]), int(answer["inferred"])
+
+
 def _build_into(directory: Path, inputs: Inputs) -> tuple[int, int]:
     """Build a store in ``directory``: quads and inferred counts.
 
-    Two things run at once: a thread bulk-loads the input files into the on-disk store (mostly
-    disk-bound), while the main thread parses them into an in-memory store and runs the
-    inference rules there (queries in memory are several times faster than on disk). The
-    inferred triples are then added to the disk store.
+    The inputs are parsed into an in-memory store, where the inference rules run (queries in
+    memory are several times faster than on disk); the result is dumped as N-Quads and
+    bulk-loaded into the on-disk store in one pass. For big inputs the in-memory part runs in
+    a child process, so its memory is released before the bulk load takes its own: the peak
+    stays that of the larger of the two steps, not their sum.
     """
-    holder = [ox.Store(str(directory))]
-    failure: list[BaseException] = []
-
-    def load() -> None:
-        try:
-            populate(holder[0], inputs, bulk=True)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
-            failure.append(exc)
-
-    loader = threading.Thread(target=load, name="kgraph-bulk-load", daemon=True)
-    loader.start()
+    nquads = directory.parent / (directory.name + ".nq")
     try:
+        size = sum(f.stat().st_size for f in inputs.files)
+        if size > CHILD_PROCESS_BYTES:
+            quads, inferred = _infer_in_child(inputs, nquads)
+        else:
+            quads, inferred = _infer_to_nquads(inputs, nquads)
+        holder = [ox.Store(str(directory))]
         try:
-            memory = ox.Store()
-            populate(memory, inputs)
-            inferred = infer(memory)
-            new = list(memory.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH)))
-            quads = len(memory)
-            del memory
+            _bulk_load_in_chunks(holder[0], nquads)
+            holder[0].flush()
         finally:
-            loader.join()
-        if failure:
-            raise failure[0]
-        if new:
-            holder[0].bulk_extend(new)
-        holder[0].flush()
+            holder.clear()  # close the store before the directory is renamed or removed
+            gc.collect()
     finally:
-        holder.clear()  # close the store before the directory is renamed or removed
-        gc.collect()
+        nquads.unlink(missing_ok=True)
     return quads, inferred
+
+
+#: lines of N-Quads per bulk load: bounds the loader's memory (about 600 MB per 500k lines)
+BULK_CHUNK_LINES: Final = 400_000
+
+
+def _bulk_load_in_chunks(store: ox.Store, nquads: Path) -> None:
+    """Bulk-load an N-Quads file a chunk of lines at a time (blank node labels are kept, so
+    chunks join up exactly)."""
+    with open(nquads, "rb") as fh:
+        while True:
+            chunk = b"".join(itertools.islice(fh, BULK_CHUNK_LINES))
+            if not chunk:
+                return
+            store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+
+
+def _child_main() -> None:
+    """``python -m kgraph.build --infer``: the child side of :func:`_infer_in_child`."""
+    import sys
+
+    spec = json.loads(sys.stdin.read())
+    inputs = Inputs(ontology=tuple(Path(p) for p in spec["ontology"]),
+                    data=tuple(Path(p) for p in spec["data"]))
+    try:
+        quads, inferred = _infer_to_nquads(inputs, Path(spec["out"]))
+    except ParseError as exc:
+        print(json.dumps({"error": exc.message.split(": ", 1)[-1], "source": exc.source,
+                          "line": exc.line, "column": exc.column}))
+        return
+    print(json.dumps({"quads": quads, "inferred": inferred}))
 
 
 def build_embedded(
@@ -277,3 +332,7 @@ def graphs_of(store: ox.Store) -> Sequence[str]:
     """The named graph IRIs of a pyoxigraph store, inferred and ontology graphs included."""
     names = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
     return sorted(names, key=lambda g: (g in (ONTOLOGY_GRAPH, INFERRED_GRAPH), g))
+
+
+if __name__ == "__main__":
+    _child_main()

@@ -115,3 +115,21 @@ def test_another_directory_of_curated_files_opens_the_same_way(tmp_path: Path) -
         sources = graph.source_graphs()
         assert any("wsj" in g for g in sources)
         assert not any("analysis" in g for g in sources)
+
+
+def test_big_inputs_are_parsed_in_a_child_process_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kg: KnowledgeGraph
+) -> None:
+    import kgraph.build as build
+
+    monkeypatch.setattr(build, "CHILD_PROCESS_BYTES", 0)
+    project = copy_project(tmp_path)
+    path, info = build_embedded(Inputs.from_dir(project), tmp_path / "cache")
+    assert kg.build_info is not None
+    assert (info.quads, info.inferred) == (kg.build_info.quads, kg.build_info.inferred)
+    bad = project / "data" / "zz-broken.trig"
+    bad.write_text("@prefix kg: <https://w3id.org/kgraph/id/> .\nkg:g {\n  kg:a kg:b .\n}\n")
+    with pytest.raises(ParseError) as caught:
+        build_embedded(Inputs.from_dir(project), tmp_path / "cache")
+    assert caught.value.source is not None and caught.value.source.endswith("zz-broken.trig")
+    assert caught.value.line == 3
