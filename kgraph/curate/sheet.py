@@ -36,6 +36,9 @@ from kgraph.curate.relations import (
 )
 from kgraph.errors import DateError, SheetError
 
+#: libyaml's loader when PyYAML has it (5x faster on a large sheet), the same marks and nodes
+_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: a sheet over this many bytes is refused: split it (10,000 statements fit in about 3 MB)
 MAX_SHEET_BYTES: Final = 8 * 1024 * 1024
 
@@ -214,7 +217,7 @@ def read_text(path: Path) -> str:
 
 def _yaml_rows(text: str, name: str) -> Iterator[RawRow]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise SheetError(

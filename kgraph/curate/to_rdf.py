@@ -297,8 +297,11 @@ class _Builder:
     def membership(self, row: StatementRow, member: ox.NamedNode, org: ox.NamedNode,
                    rel: Relation) -> None:
         assert rel.role is not None
+        # a second period of the same role in the same source is another membership
+        period = (f"-from-{slugify(row.start.value)}" if row.start is not None
+                  else f"-to-{slugify(row.end.value)}" if row.end is not None else "")
         slug = _cap(f"{self._slug(member.value)}-{_local(rel.role).removesuffix('-role')}-"
-                    f"{self._slug(org.value)}-{self.out.slug}")
+                    f"{self._slug(org.value)}-{self.out.slug}{period}")
         m = N(KG + slug)
         self.add(m, RDF + "type", N(KGO + "Membership"))
         self.add(m, ORG + "member", member)
