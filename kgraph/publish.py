@@ -54,7 +54,11 @@ def publish(
     ``site_url`` is where the site will be served from (it appears in the VoID description's
     absolute links).
     """
-    from starlette.testclient import TestClient
+    import warnings
+
+    with warnings.catch_warnings():  # Starlette's note about httpx vs httpx2: not for users
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
 
     from kgraph.server.app import create_app
     from kgraph.server.queries import text

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kgraph.errors import InputError
 from kgraph.namespaces import BASE
 
 
@@ -47,7 +48,10 @@ class ServerConfig:
         if not self.base_iri.endswith("/"):
             object.__setattr__(self, "base_iri", self.base_iri + "/")
         if self.token is not None and len(self.token) < 16:
-            raise ValueError("a bearer token must be at least 16 characters long")
+            raise InputError(
+                "a bearer token must be at least 16 characters long",
+                hint="generate one, e.g. `openssl rand -hex 24`",
+            )
 
     @property
     def id_prefix(self) -> str:
