@@ -268,10 +268,16 @@ class WorkerPool:
                     if not future.done():
                         future.set_result(protocol.decode(body))
 
+        def expire() -> None:
+            if not future.done():
+                future.set_exception(TimeoutError())
+
         loop.add_reader(fd, on_readable)
+        timer = loop.call_later(timeout, expire)  # cheaper than wait_for: no extra task
         try:
-            return await asyncio.wait_for(future, timeout)
+            return await future
         finally:
+            timer.cancel()
             with contextlib.suppress(Exception):
                 loop.remove_reader(fd)
 
@@ -304,11 +310,17 @@ class WorkerPool:
         self._waiting += 1
         deadline = time.monotonic() + limit
         try:
-            await asyncio.wait_for(slots.acquire(), limit)
+            if slots.locked():
+                await asyncio.wait_for(slots.acquire(), limit)
+            else:
+                await slots.acquire()  # returns at once
             try:
-                worker = await asyncio.wait_for(
-                    self._idle.get(), max(0.001, deadline - time.monotonic())
-                )
+                if self._idle.empty():
+                    worker = await asyncio.wait_for(
+                        self._idle.get(), max(0.001, deadline - time.monotonic())
+                    )
+                else:
+                    worker = self._idle.get_nowait()
             except BaseException:
                 slots.release()
                 raise
