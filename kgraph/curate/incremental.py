@@ -175,6 +175,12 @@ def focus_and_neighbourhood(store: QuadSource, new_quads: Iterable[ox.Quad]
             ev, g = q.subject, q.graph_name
             if (_one(store, ev, _PRED, g), _one(store, ev, _SUBJ, g), g) in facts:
                 sub.update(store.quads_for_pattern(ev, None, None, g))
+    # the statement each evidence or claim node stands for, in its own graph
+    for node in changed:
+        for q in store.quads_for_pattern(node, _SUBJ, None, None):
+            p, o = _one(store, node, _PRED, q.graph_name), _one(store, node, _OBJ, q.graph_name)
+            if p is not None and o is not None:
+                sub.update(store.quads_for_pattern(q.object, p, o, q.graph_name))
     # the classes of everything referred to (one copy each), shared canonical names, registry
     referred = {q.object for q in sub if isinstance(q.object, ox.NamedNode)}
     typed: set[tuple[Term, Term]] = set()
