@@ -136,3 +136,15 @@ def test_export_in_every_format(any_kg: KnowledgeGraph, fmt: str) -> None:
                   "jsonld": "json-ld", "rdfxml": "xml"}[fmt]
     parsed.parse(data=data, format=rdflib_fmt)
     assert len(parsed) > 1000 or sum(len(g) for g in parsed.graphs()) > 1000
+
+
+def test_queries_pass_the_guard_before_any_engine_sees_them(any_kg: KnowledgeGraph) -> None:
+    from kgraph.errors import QueryRefused
+
+    with pytest.raises(QueryRefused):
+        any_kg.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    with pytest.raises(QueryRefused):
+        any_kg.query("SELECT * FROM <http://example.org/remote> WHERE { ?s ?p ?o }")
+    deep = "SELECT * WHERE " + "{ " * 500 + "?s ?p ?o" + " }" * 500
+    with pytest.raises(QueryRefused):
+        any_kg.query(deep)
