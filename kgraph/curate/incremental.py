@@ -125,6 +125,21 @@ def _one(store: QuadSource, s: Term, p: ox.NamedNode, g: Term) -> Term | None:
     return None
 
 
+def _evidence(store: QuadSource, node: Term, facts_of_node: list[ox.Quad],
+              sub: set[ox.Quad]) -> None:
+    """Add the evidence behind ``facts_of_node`` (stated either way round), as the shapes
+    ask for it."""
+    facts = {(q.predicate, q.object, q.graph_name) for q in facts_of_node}
+    for q in store.quads_for_pattern(None, _SUBJ, node, None):
+        ev, g = q.subject, q.graph_name
+        if (_one(store, ev, _PRED, g), _one(store, ev, _OBJ, g), g) in facts:
+            sub.update(store.quads_for_pattern(ev, None, None, g))
+    for q in store.quads_for_pattern(None, _OBJ, node, None):
+        ev, g = q.subject, q.graph_name
+        if (_one(store, ev, _PRED, g), _one(store, ev, _SUBJ, g), g) in facts:
+            sub.update(store.quads_for_pattern(ev, None, None, g))
+
+
 def focus_and_neighbourhood(store: QuadSource, new_quads: Iterable[ox.Quad]
                             ) -> tuple[dict[str, set[str] | None], set[ox.Quad]]:
     """The focus nodes of a change and the statements needed to judge them (module doc).
@@ -165,16 +180,9 @@ def focus_and_neighbourhood(store: QuadSource, new_quads: Iterable[ox.Quad]
                 sub.add(q)
                 if isinstance(q.object, ox.BlankNode):
                     _closure(store, [q.object], sub)
-        # the evidence behind those facts (both directions), as the shapes ask for it
-        facts = {(q.predicate, q.object, q.graph_name) for q in mine}
-        for q in store.quads_for_pattern(None, _SUBJ, node, None):
-            ev, g = q.subject, q.graph_name
-            if (_one(store, ev, _PRED, g), _one(store, ev, _OBJ, g), g) in facts:
-                sub.update(store.quads_for_pattern(ev, None, None, g))
-        for q in store.quads_for_pattern(None, _OBJ, node, None):
-            ev, g = q.subject, q.graph_name
-            if (_one(store, ev, _PRED, g), _one(store, ev, _SUBJ, g), g) in facts:
-                sub.update(store.quads_for_pattern(ev, None, None, g))
+        _evidence(store, node, mine, sub)
+    for node in pointers:
+        _evidence(store, node, list(store.quads_for_pattern(node, None, None, None)), sub)
     # the statement each evidence or claim node stands for, in its own graph
     for node in changed:
         for q in store.quads_for_pattern(node, _SUBJ, None, None):
