@@ -20,12 +20,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import socket
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
