@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -106,3 +107,31 @@ def test_a_server_that_hangs_times_out_within_the_limit(silent_server: int) -> N
     elapsed = time.monotonic() - started
     assert 1.0 <= elapsed < 6
     assert "did not answer within" in str(caught.value)
+
+
+@pytest.mark.remote
+@pytest.mark.slow
+def test_loading_through_sparql_update_keeps_named_graphs(tmp_path: Path) -> None:
+    """A server without a Graph Store endpoint is loaded with SPARQL Update instead."""
+    import subprocess
+
+    from conftest import _oxigraph_binary, _wait_for
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [_oxigraph_binary(), "serve", "--location", str(tmp_path / "db"), "--bind",
+         f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(port, proc)
+        kg = open_graph(f"http://127.0.0.1:{port}/query", load=True, store_endpoint="",
+                        timeout=30)
+        assert kg.store.store_endpoint == ""  # type: ignore[attr-defined]
+        assert "https://w3id.org/kgraph/graph/inferred" in kg.graphs()
+        assert kg.entity("Ghaani").slug == "esmail-qaani"
+        n = kg.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH kgg:qaani-analysis { ?s ?p ?o } }")
+        assert n[0].value("n") > 1000  # type: ignore[index,union-attr]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
