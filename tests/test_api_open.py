@@ -102,7 +102,9 @@ def test_a_built_store_opens_read_only_from_several_processes(kg: KnowledgeGraph
 
 
 def test_the_graph_is_a_context_manager(kg_cache: Path) -> None:
-    with open_graph(cache_dir=kg_cache) as graph:
+    import kgraph
+
+    with kgraph.open(cache_dir=kg_cache) as graph:
         assert graph.entity("Qods Force").slug == "quds-force"
 
 
