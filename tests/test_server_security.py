@@ -604,3 +604,17 @@ def test_pages_and_search_follow_a_write(writable: TestClient) -> None:
     ).json()["hits"]
     assert [h["iri"] for h in hits] == ["https://w3id.org/kgraph/id/zzyzx-testperson"]
     assert writable.get("/page/zzyzx-testperson").status_code == 200
+
+
+def test_a_query_over_the_worker_memory_limit_fails_alone(store_path: Path) -> None:
+    """A huge sort exhausts its worker's address-space limit: 503, a fresh worker, no harm."""
+    app = create_app(store_path, workers=2, timeout=20, worker_memory_bytes=1_500_000_000)
+    with TestClient(app) as c:
+        q = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d ?c ?f"
+        r = c.get("/sparql", params={"query": q})
+        assert r.status_code == 503
+        assert "memory" in r.json()["message"]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and len(app.state.kgraph.pool.pids) < 2:  # type: ignore[attr-defined]
+            time.sleep(0.1)
+        assert [ask(c, "ASK {}") for _ in range(4)] == [True] * 4

@@ -242,6 +242,7 @@ def create_app(
         queue_size=cfg.queue_size,
         timeout=cfg.timeout,
         memory_quads=cfg.memory_quads,
+        memory_bytes=cfg.worker_memory_bytes,
     )
     state = ServerState(cfg, pool, kg)
 

@@ -41,6 +41,8 @@ class ServerConfig:
     upload_memory_bytes: int = 2_000_000_000
     #: workers copy a store of at most this many quads into memory (faster joins); 0 = never
     memory_quads: int = 1_000_000
+    #: address-space limit of each query worker (a huge sort fails the worker, not the host)
+    worker_memory_bytes: int = 4_000_000_000
     dumps_dir: Path | None = None
     title: str = "kgraph — the IRGC Quds Force knowledge graph"
 

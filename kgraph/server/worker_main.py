@@ -264,6 +264,13 @@ def main(argv: list[str]) -> int:
     stdout = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     stdin = sys.stdin.buffer
+    memory_limit = int(argv[3]) if len(argv) > 3 else 0
+    if memory_limit:
+        # A query that tries to hold more than this (a huge sort, a cross product) makes this
+        # process fail, never the machine; the parent answers 503 and starts a fresh worker.
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     try:
         store = ox.Store.read_only(argv[1])
         memory_quads = int(argv[2]) if len(argv) > 2 else 0

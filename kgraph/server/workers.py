@@ -95,12 +95,14 @@ class WorkerPool:
         timeout: float = 30.0,
         active: int | None = None,
         memory_quads: int = 0,
+        memory_bytes: int = 0,
     ) -> None:
         self.store_path = str(store_path)
         self.size = max(1, size)
         self.queue_size = max(0, queue_size)
         self.timeout = timeout
         self.memory_quads = memory_quads
+        self.memory_bytes = memory_bytes
         #: jobs executing at once while they are quick (more thrash the CPU caches)
         self.active = max(1, min(self.size, active or (os.cpu_count() or 1)))
         self._slots: asyncio.Semaphore | None = None
@@ -119,7 +121,13 @@ class WorkerPool:
         root = _package_root()
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         proc = subprocess.Popen(
-            [sys.executable, WORKER_SCRIPT, self.store_path, str(self.memory_quads)],
+            [
+                sys.executable,
+                WORKER_SCRIPT,
+                self.store_path,
+                str(self.memory_quads),
+                str(self.memory_bytes),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -357,7 +365,10 @@ class WorkerPool:
             raise
         except (OSError, EOFError, ValueError):
             self._replace(worker)
-            raise StoreError("a query worker stopped unexpectedly; try again") from None
+            raise StoreError(
+                "the query stopped its worker (probably over the memory limit)",
+                hint="narrow the query; the worker has been replaced",
+            ) from None
         finally:
             handle.cancel()
             release()
