@@ -283,6 +283,10 @@ def test_quick_queries_answer_while_a_runaway_runs(client: TestClient) -> None:
 def test_a_full_pool_answers_503_with_retry_after(store_path: Path) -> None:
     app = create_app(store_path, workers=1, queue_size=0, timeout=2.0)
     with TestClient(app) as c, ThreadPoolExecutor(2) as ex:
+        state = app.state.kgraph  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 10
+        while "stats" not in state.cache and time.monotonic() < deadline:
+            time.sleep(0.05)  # the start-up warm-up uses the one worker first
         runaway = ex.submit(c.get, "/sparql", params={"query": RUNAWAY})
         time.sleep(0.5)
         r = c.get("/sparql", params={"query": "ASK {}"})

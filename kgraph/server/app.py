@@ -7,6 +7,7 @@ Protocol), ``/id/{x}`` → 303 → ``/page/{x}`` | ``/data/{x}.{ttl,jsonld,nt,rd
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import shutil
@@ -249,9 +250,11 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await pool.start()
+        warm = asyncio.get_running_loop().create_task(_warm_up(state))
         try:
             yield
         finally:
+            warm.cancel()
             await pool.close()
 
     any_method = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]
@@ -286,6 +289,15 @@ def create_app(
     app.add_middleware(FastQueryMiddleware, state=state)
     app.add_middleware(GuardMiddleware, max_url=cfg.max_url_bytes)
     return app
+
+
+async def _warm_up(state: ServerState) -> None:
+    """Read the label table and the counts once, so the first visitor does not wait."""
+    try:
+        await linked_data.label_entries(state)
+        await linked_data.stats(state)
+    except Exception as exc:  # the pages will retry on demand
+        log.info("warm-up skipped: %s", type(exc).__name__)
 
 
 async def _sparql(request: Request) -> Response:
