@@ -121,18 +121,22 @@ async def entity_page(request: Request) -> Response:
     state = state_of(request)
     slug = _slug(request)
     iri = state.config.id_prefix + slug
-    about_rows = await _rows(state, "entity_about", iri)
-    link_rows = await _rows(state, "entity_links", iri)
-    if not about_rows and not link_rows:
+    names = ("about", "links", "memberships", "events", "claims", "subunits")
+    bound = {"x": ("uri", iri)}
+    rows: dict[str, list[dict[str, Any]]] = await state.pool.run(
+        "many",
+        {"jobs": {n: {"query": queries.text("entity_" + n), "bindings": bound} for n in names}},
+    )
+    if not rows["about"] and not rows["links"]:
         raise NotFound(f"no entity {iri} in this graph")
-    info = views.about(about_rows, iri)
-    groups = views.link_groups(link_rows)
-    timeline = views.timeline(await _rows(state, "entity_memberships", iri), iri)
-    events = views.events(await _rows(state, "entity_events", iri))
-    claims = views.claims(await _rows(state, "entity_claims", iri))
+    info = views.about(rows["about"], iri)
+    groups = views.link_groups(rows["links"])
+    timeline = views.timeline(rows["memberships"], iri)
+    events = views.events(rows["events"])
+    claims = views.claims(rows["claims"])
     subunits = [
         (views.value(r["unit"]) or "", views.value(r.get("unitlabel")) or "")
-        for r in await _rows(state, "entity_subunits", iri)
+        for r in rows["subunits"]
     ]
     page_url = str(request.url_for("entity_page", slug=slug))
     jsonld = views.schema_org(iri, info, page_url, groups, subunits)

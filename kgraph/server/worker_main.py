@@ -160,6 +160,11 @@ def job_rows(store: ox.Store, args: dict[str, Any]) -> list[dict[str, Term | Non
     return out
 
 
+def job_many(store: ox.Store, args: dict[str, Any]) -> dict[str, Any]:
+    """Several ``rows`` jobs in one round trip: {name: rows} (an entity page needs six)."""
+    return {name: job_rows(store, sub) for name, sub in args["jobs"].items()}
+
+
 def job_graph(store: ox.Store, args: dict[str, Any]) -> dict[str, Any] | None:
     """Graph Store Protocol GET: one named graph (or the default graph) as RDF; None if absent."""
     iri = args.get("graph")
@@ -236,6 +241,7 @@ def job_sleep(store: ox.Store, args: dict[str, Any]) -> str:
 JOBS: dict[str, Callable[[ox.Store, dict[str, Any]], Any]] = {
     "query": job_query,
     "rows": job_rows,
+    "many": job_many,
     "graph": job_graph,
     "quads": job_quads,
     "dump": job_dump,
