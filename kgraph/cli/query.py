@@ -261,7 +261,10 @@ def render_report(report: dict[str, Any]) -> str:
     if report["roles"]:
         out.append("\nROLES (sourced facts)")
         for r in report["roles"]:
-            span = " – ".join(x for x in (r["from"], r["until"]) if x)
+            # dates as written ("in 1980", "Upon the death of Soleimani"), labelled so an
+            # end is never read as a start
+            span = "; ".join(f"{k}: {r[key]}" for k, key in (("start", "from"), ("end", "until"))
+                             if r[key])
             out.append(f"  * {r['member']}: {r['role']}, {r['organization']}"
                        + (f" [{span}]" if span else ""))
             if r["quote"]:
