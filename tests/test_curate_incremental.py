@@ -68,15 +68,3 @@ def test_incremental_and_full_validation_agree(name: str, tmp_path: Path) -> Non
                                     and full.consistent is not False)
     assert incremental.conforms is name.startswith("valid")
 
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", [n for n in sorted(CHANGES) if n.startswith("invalid")])
-def test_the_parallel_validation_finds_the_same(name: str, tmp_path: Path) -> None:
-    root = make_project(tmp_path)
-    data = root / "data"
-    sheet = load(write_sheet(tmp_path, "change.yaml", CHANGES[name]))
-    state = read_state(data, root / "ontology")
-    _, _, new = plan_files(state, data, build(resolve_sheet(sheet, state)))
-    one = validate_incremental(state, root, new, reasoner=False, parallel=False)
-    two = validate_incremental(state, root, new, reasoner=False, parallel=True)
-    assert violations(two) == violations(one)

@@ -27,22 +27,19 @@ by the full validation only (``kgraph add --full-validation``).
 
 from __future__ import annotations
 
-import functools
-import multiprocessing as mp
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from kgraph.curate.state import DataState, QuadIndex, QuadSource, Term, data_files
-from kgraph.errors import KGraphError
 from kgraph.load import LoadedGraph, load_files
 from kgraph.namespaces import KG, KGG, RDF, SKOS, XSD
 from kgraph.validate import check_consistency_of, validate, validate_loaded
@@ -184,7 +181,7 @@ def focus_and_neighbourhood(store: QuadSource, new_quads: Iterable[ox.Quad]
     for node in pointers:
         _evidence(store, node, list(store.quads_for_pattern(node, None, None, None)), sub)
     # the statement each evidence or claim node stands for, in its own graph
-    for node in changed:
+    for node in changed | pointers:
         for q in store.quads_for_pattern(node, _SUBJ, None, None):
             p, o = _one(store, node, _PRED, q.graph_name), _one(store, node, _OBJ, q.graph_name)
             if p is not None and o is not None:
@@ -261,10 +258,6 @@ def loaded_from(quads: Iterable[ox.Quad], ontology: LoadedGraph,
     )
 
 
-#: changes with more new statements than this are validated by two forked processes
-PARALLEL_ABOVE = 20_000
-
-
 def _kept(report: ValidationReport, focus: dict[str, set[str] | None]
           ) -> list[ValidationResult]:
     out = []
@@ -277,91 +270,27 @@ def _kept(report: ValidationReport, focus: dict[str, set[str] | None]
     return out
 
 
-def _shacl_part(store: QuadSource, part: list[ox.Quad], ontology: LoadedGraph,
-                file_of_graph: dict[str, Path], shapes: Path) -> list[ValidationResult]:
-    focus, sub = focus_and_neighbourhood(store, part)
-    report = validate_loaded(loaded_from(sub, ontology, file_of_graph), reasoner=False,
-                             shapes=shapes)
-    return _kept(report, focus)
-
-
-def _partition(quads: set[ox.Quad], parts: int) -> list[list[ox.Quad]]:
-    """Split ``quads`` by the named node each statement (or date inside it) belongs to."""
-    owner: dict[Term, Term] = {}
-    for q in quads:
-        if isinstance(q.object, ox.BlankNode):
-            owner[q.object] = q.subject
-    def root(node: Term) -> Term:
-        seen = 0
-        while isinstance(node, ox.BlankNode) and node in owner and seen < 16:
-            node, seen = owner[node], seen + 1
-        return node
-    roots = sorted({str(root(q.subject)) for q in quads})
-    index = {r: i * parts // max(1, len(roots)) for i, r in enumerate(roots)}
-    out: list[list[ox.Quad]] = [[] for _ in range(parts)]
-    for q in quads:
-        out[index[str(root(q.subject))]].append(q)
-    return out
-
-
-def _run_forked(fn: Callable[[], list[ValidationResult]]) -> tuple[Any, Any]:
-    ctx = mp.get_context("fork")
-    reader, writer = ctx.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            writer.send(("ok", fn()))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent
-            writer.send(("error", repr(exc)))
-        finally:
-            writer.close()
-
-    proc = ctx.Process(target=child, daemon=True)
-    proc.start()
-    writer.close()
-    return proc, reader
-
-
 def validate_incremental(state: DataState, root: Path, new_quads: set[ox.Quad], *,
-                         reasoner: bool = True, parallel: bool | None = None
-                         ) -> ValidationReport:
+                         reasoner: bool = True) -> ValidationReport:
     """SHACL + OWL on the neighbourhood of ``new_quads`` in the data as it would be.
 
-    A large change (over :data:`PARALLEL_ABOVE` new statements, or ``parallel=True``) is split in
-    two by subject and each half's SHACL validation runs in a forked process, while HermiT (a
-    Java process) checks the whole neighbourhood's consistency.
+    (Splitting a large change in two and validating the halves in forked processes was tried
+    and measured slower on two cores: the halves' neighbourhoods overlap, see
+    docs/performance.md.)
     """
     after = QuadIndex()
     after.bulk_extend(new_quads)
     # the neighbourhood is cut from the data *with* the change: old store + new statements
     combined = _Union(state.store, after)
-    ontology = load_files([root / "ontology"])
-    file_of_graph = dict(state.file_of_graph)
-    shapes = root / "shapes"
-    if parallel is None:
-        parallel = len(new_quads) > PARALLEL_ABOVE
-    children = []
-    if parallel:  # fork before any thread starts
-        for part in _partition(new_quads, 2):
-            children.append(_run_forked(functools.partial(
-                _shacl_part, combined, part, ontology, file_of_graph, shapes)))
     t0 = time.perf_counter()
     focus, sub = focus_and_neighbourhood(combined, new_quads)
-    loaded = loaded_from(sub, ontology, file_of_graph)
-    kept: list[ValidationResult] = []
-    # HermiT runs in a Java process: let it work while pyshacl runs here (or in the children)
+    loaded = loaded_from(sub, load_files([root / "ontology"]), dict(state.file_of_graph))
+    # HermiT runs in a Java process: let it work while pyshacl runs here
     with ThreadPoolExecutor(max_workers=1) as pool:
         owl = pool.submit(check_consistency_of, loaded) if reasoner else None
-        if not parallel:
-            kept = _kept(validate_loaded(loaded, reasoner=False, shapes=shapes), focus)
-        for proc, reader in children:
-            status, value = reader.recv()
-            proc.join()
-            if status != "ok":
-                raise KGraphError(f"incremental validation failed in a worker: {value}")
-            kept += value
+        report = validate_loaded(loaded, reasoner=False, shapes=root / "shapes")
         consistency = owl.result() if owl is not None else None
-    results = tuple(sorted(set(kept), key=ValidationResult.sort_key))
+    results = tuple(sorted(_kept(report, focus), key=ValidationResult.sort_key))
     return ValidationReport(results=results, files=loaded.files, consistency=consistency,
                             seconds=time.perf_counter() - t0, report_turtle="")
 

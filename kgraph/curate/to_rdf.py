@@ -298,8 +298,8 @@ class _Builder:
                    rel: Relation) -> None:
         assert rel.role is not None
         # a second period of the same role in the same source is another membership
-        period = (f"-from-{slugify(row.start.value)}" if row.start is not None
-                  else f"-to-{slugify(row.end.value)}" if row.end is not None else "")
+        period = "".join(f"-{word}-{slugify(at.value)}" for word, at in
+                         (("from", row.start), ("to", row.end)) if at is not None)
         slug = _cap(f"{self._slug(member.value)}-{_local(rel.role).removesuffix('-role')}-"
                     f"{self._slug(org.value)}-{self.out.slug}{period}")
         m = N(KG + slug)
