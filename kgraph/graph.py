@@ -28,7 +28,7 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
 import pyoxigraph as ox
 import rdflib
@@ -84,6 +84,9 @@ from kgraph.store.memory import MemoryStore
 from kgraph.store.oxigraph import EmbeddedStore
 from kgraph.store.remote import RemoteStore
 from kgraph.store.terms import from_python, to_python
+
+if TYPE_CHECKING:
+    from kgraph.curate.conflicts import Conflict
 
 __all__ = ["KnowledgeGraph", "open"]
 
@@ -348,12 +351,22 @@ class KnowledgeGraph:
             raise InputError(f"not a name or IRI: {name_or_iri!r}")
         text = str(name_or_iri).strip()
         if text.startswith(("http://", "https://", "urn:")):
-            return text
+            return self._kept(text)
         if text.startswith("kg:") and is_slug(text[3:]):
-            return KG + text[3:]
+            return self._kept(KG + text[3:])
         if text.startswith("kgo:"):
             return KGO + text[4:]
         return self.names.resolve(text)
+
+    def _kept(self, iri: str) -> str:
+        """Follow a merge: an IRI merged away (``kgraph merge``) resolves to the one kept."""
+        if not iri.startswith(KG):
+            return iri
+        for row in self._select("merged-into", old=ox.NamedNode(iri)):
+            kept = row["kept"]
+            if isinstance(kept, ox.NamedNode):
+                return kept.value
+        return iri
 
     def entity(self, name_or_iri: object) -> Entity:
         """The entity with that IRI, slug or name, as a typed value (Person, Organization...)."""
@@ -672,6 +685,14 @@ class KnowledgeGraph:
         if text.startswith(("http://", "https://")):
             return text
         return KGO + text
+
+    def conflicts(self) -> list[Conflict]:
+        """Where sources contradict each other — different holders of one role at once,
+        different dates for one thing, facts another source denies — each side with its
+        provenance (see :mod:`kgraph.curate.conflicts`). Both sides stay in the graph."""
+        from kgraph.curate.conflicts import conflicts
+
+        return conflicts(self)
 
     def claims(
         self,

@@ -123,12 +123,11 @@ def test_a_succession_is_not_a_conflict(tmp_path: Path) -> None:
 def test_conflicts_of_an_open_knowledge_graph(project: Path) -> None:
     import kgraph
 
-    kg = kgraph.open(project, backend="memory")
-    try:
-        kinds = {(c.kind, c.subject) for c in conflicts(kg)}
-    finally:
-        kg.close()
+    with kgraph.open(project, backend="memory") as kg:
+        listed = kg.conflicts()
+    kinds = {(c.kind, c.subject) for c in listed}
     assert ("holder", KG + "example-brigade") in kinds
+    assert listed == conflicts(project / "data")  # the method and the function agree
 
 
 # -- merge -------------------------------------------------------------------------------------
@@ -170,6 +169,17 @@ statements:
     friends = [q for q in quads if q.predicate.value.endswith("#friendOf")
                and q.graph_name.value == KGG + "example-after-merge"]
     assert [q.subject.value for q in friends] == [KG + "example-commander"]
+
+
+def test_the_api_resolves_an_old_iri_to_the_kept_entity(project: Path) -> None:
+    import kgraph
+
+    merge_entities("kg:example-commander", "kg:commander-xample", reason="duplicate",
+                   root=project, reasoner=False)
+    with kgraph.open(project, backend="memory") as kg:
+        assert kg.resolve(KG + "commander-xample") == KG + "example-commander"
+        assert kg.entity("kg:commander-xample").iri == KG + "example-commander"
+        assert kg.resolve(KG + "example-commander") == KG + "example-commander"
 
 
 def test_merge_refuses_unknown_same_and_ambiguous_names(project: Path) -> None:
