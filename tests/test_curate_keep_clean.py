@@ -256,3 +256,28 @@ def test_the_diff_command_prints_json(project: Path) -> None:
     data = json.loads(proc.stdout)
     assert {"kgg:example-source", "kgg:example-rival"} <= set(data["graphs"])
     assert data["removed"] == 0
+
+
+def test_the_server_redirects_an_old_iri_to_the_kept_entity(project: Path, tmp_path: Path) -> None:
+    import warnings
+
+    import kgraph
+    from kgraph.server.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    merge_entities("kg:example-commander", "kg:commander-xample", reason="duplicate",
+                   root=project, reasoner=False)
+    kg = kgraph.open(project, cache_dir=tmp_path / "cache")
+    try:
+        with TestClient(create_app(kg, workers=1)) as client:
+            moved = client.get("/id/commander-xample", follow_redirects=False)
+            assert moved.status_code == 301
+            assert moved.headers["location"] == "/id/example-commander"
+            kept = client.get("/id/example-commander", follow_redirects=False,
+                              headers={"Accept": "text/html"})
+            assert kept.status_code == 303
+    finally:
+        kg.close()

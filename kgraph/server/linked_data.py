@@ -65,6 +65,15 @@ async def entity_exists(state: ServerState, iri: str) -> bool:
     return bool(rows)
 
 
+async def merged_into(state: ServerState, iri: str) -> str | None:
+    """The entity ``iri`` was merged into, when it is one of this site's entities."""
+    for row in await _rows(state, "merged_into", iri):
+        kept = views.value(row.get("kept"))
+        if kept and kept.startswith(state.config.id_prefix) and kept != iri:
+            return kept
+    return None
+
+
 async def entity_id(request: Request) -> Response:
     """303 See Other from the thing to the document that describes it."""
     state = state_of(request)
@@ -72,6 +81,13 @@ async def entity_id(request: Request) -> Response:
     iri = state.config.id_prefix + slug
     if not await entity_exists(state, iri):
         raise NotFound(f"no entity {iri} in this graph")
+    kept = await merged_into(state, iri)
+    if kept is not None:
+        # merged away by `kgraph merge`: the old IRI keeps working, permanently moved
+        return RedirectResponse(
+            "/id/" + kept[len(state.config.id_prefix):], status_code=301,
+            headers={**SECURITY_HEADERS, "Access-Control-Allow-Origin": "*"},
+        )
     fmt = choose(request.headers.get("accept"), RDF_TYPES, "html", None, extra=HTML_TYPES)
     target = f"/page/{slug}" if fmt == "html" else f"/data/{slug}.{fmt}"
     return RedirectResponse(
