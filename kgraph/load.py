@@ -27,13 +27,14 @@ from types import MappingProxyType
 from typing import TypeVar
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kgraph.errors import InputError, ParseError
-from kgraph.namespaces import PREFIXES, XSD
+from kgraph.namespaces import PREFIXES
 from kgraph.security import check_rdf_xml
+from kgraph.store.terms import to_rdflib
 
 __all__ = [
     "FORMATS",
@@ -56,8 +57,6 @@ FORMATS: Mapping[str, tuple[ox.RdfFormat, bool]] = MappingProxyType(
     }
 )
 
-_XSD_STRING = XSD + "string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _DOCTYPE_RE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _OX_POSITION_RE = re.compile(
     r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)"
@@ -307,21 +306,13 @@ def _parse(
 
 
 def _term(term: object, name: str) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype in (_XSD_STRING, _LANG_STRING):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise ParseError(
-        "RDF 1.2 triple terms (<< ... >>) are not supported by kgraph; use an evidence node",
-        source=name,
-    )
+    try:
+        return to_rdflib(term)
+    except TypeError:
+        raise ParseError(
+            "RDF 1.2 triple terms (<< ... >>) are not supported by kgraph; use an evidence node",
+            source=name,
+        ) from None
 
 
 def _parse_error(exc: SyntaxError, name: str) -> ParseError:

@@ -36,40 +36,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, URIRef
 from rdflib.term import Node
 
 from kgraph.curate.state import DataState, QuadIndex, QuadSource, Term, data_files
 from kgraph.load import LoadedGraph, load_files
-from kgraph.namespaces import KG, KGG, RDF, SKOS, XSD
+from kgraph.namespaces import KG, KGG, RDF, SKOS
+from kgraph.store.terms import to_rdflib
 from kgraph.validate import check_consistency_of, validate, validate_loaded
 from kgraph.validate.report import ValidationReport, ValidationResult
 
 if TYPE_CHECKING:
     from kgraph.curate.add import FileChange
 
-_XSD_STRING = XSD + "string"
-_LANG_STRING = RDF + "langString"
 PREF_LABEL = ox.NamedNode(SKOS + "prefLabel")
 
 
 def _is_data(node: Term) -> bool:
     return isinstance(node, ox.NamedNode) and node.value.startswith((KG, KGG))
-
-
-def to_rdflib(term: Term) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        if dt in (_XSD_STRING, _LANG_STRING):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
-    raise TypeError(f"not an RDF 1.1 term: {term!r}")
 
 
 def validate_change(state: DataState, root: Path, data_dir: Path,

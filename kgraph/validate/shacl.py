@@ -34,7 +34,8 @@ from rdflib.term import Node, Variable
 
 from kgraph.errors import InputError
 from kgraph.load import LoadedGraph, load_files, project_root
-from kgraph.namespaces import KG, KGG, KGO, XSD
+from kgraph.namespaces import KG, KGG, KGO
+from kgraph.store.terms import to_rdflib
 from kgraph.validate.report import ValidationResult, compact
 
 __all__ = [
@@ -51,7 +52,6 @@ __all__ = [
 KGSH = "https://w3id.org/kgraph/shapes#"
 DEFAULT_GRAPH_SHAPE = URIRef(KGSH + "StatementInDefaultGraph")
 _DATE_TEXT = URIRef(KGO + "dateText")
-XSD_STRING = XSD + "string"
 
 
 def load_shapes(path: Path | None = None) -> Graph:
@@ -124,7 +124,7 @@ class _OxigraphQueryDataset(Dataset):
             out.vars = variables
             out.bindings = [
                 {
-                    var: _to_rdf(value)
+                    var: to_rdflib(value)
                     for var, value in zip(variables, row, strict=True)
                     if value is not None
                 }
@@ -163,19 +163,6 @@ def _ox_graph(graph: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
     return ox.NamedNode(str(ident))
 
 
-def _to_rdf(term: object) -> URIRef | BNode | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"unexpected query answer {term!r}")
 
 
 def run_shacl(loaded: LoadedGraph, shapes: Graph) -> tuple[list[ValidationResult], Graph]:
