@@ -63,7 +63,7 @@ from rdflib.term import Node
 
 from kgraph.errors import ReasonerError
 from kgraph.namespaces import KGG, ONTOLOGY_GRAPH
-from kgraph.validate.owl_explain import explain, name_of
+from kgraph.validate.owl_explain import NUMERIC_DATATYPES, explain, name_of
 
 __all__ = [
     "OWL2_DATATYPES",
@@ -80,8 +80,6 @@ _XSD_NS = str(XSD)
 #: The OWL 2 datatype map (OWL 2 Structural Specification, section 4): what HermiT supports.
 OWL2_DATATYPES: frozenset[str] = frozenset(
     {
-        str(OWL.real),
-        str(OWL.rational),
         _RDF_NS + "PlainLiteral",
         _RDF_NS + "XMLLiteral",
         str(RDFS.Literal),
@@ -89,22 +87,6 @@ OWL2_DATATYPES: frozenset[str] = frozenset(
     | {
         _XSD_NS + name
         for name in [
-            "decimal",
-            "integer",
-            "nonNegativeInteger",
-            "nonPositiveInteger",
-            "positiveInteger",
-            "negativeInteger",
-            "long",
-            "int",
-            "short",
-            "byte",
-            "unsignedLong",
-            "unsignedInt",
-            "unsignedShort",
-            "unsignedByte",
-            "double",
-            "float",
             "string",
             "normalizedString",
             "token",
@@ -120,6 +102,7 @@ OWL2_DATATYPES: frozenset[str] = frozenset(
             "dateTimeStamp",
         ]
     }
+    | NUMERIC_DATATYPES
 )
 
 _RDF_DATATYPES = frozenset(

@@ -35,9 +35,10 @@ from rdflib.term import Node
 
 from kgraph.namespaces import PREFIXES
 
-__all__ = ["explain", "name_of"]
+__all__ = ["NUMERIC_DATATYPES", "explain", "name_of"]
 
-_NUMERIC = {
+#: The numeric datatypes of the OWL 2 datatype map (also used by kgraph.validate.owl).
+NUMERIC_DATATYPES: frozenset[str] = frozenset({
     str(XSD[t])
     for t in [
         "decimal",
@@ -57,7 +58,7 @@ _NUMERIC = {
         "double",
         "float",
     ]
-} | {str(OWL.real), str(OWL.rational)}
+} | {str(OWL.real), str(OWL.rational)})
 _INTEGER_SIGN = {
     str(XSD.integer): None,
     str(XSD.long): None,
@@ -448,11 +449,11 @@ def _fits(value: Literal, wanted: str) -> bool:
         return False
     if datatype is None:
         datatype = str(XSD.string)
-    for family in (_NUMERIC, _STRINGS, _DATETIMES):
+    for family in (NUMERIC_DATATYPES, _STRINGS, _DATETIMES):
         if wanted in family:
             if datatype not in family:
                 return False
-            if family is _NUMERIC and wanted in _INTEGER_SIGN:
+            if family is NUMERIC_DATATYPES and wanted in _INTEGER_SIGN:
                 return _integer_fits(value, _INTEGER_SIGN[wanted])
             return True
     return datatype == wanted or not wanted.startswith(str(XSD))
