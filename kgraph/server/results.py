@@ -42,6 +42,8 @@ COMMENT_FORMATS = frozenset({"ttl", "nt", "trig", "nq"})
 
 
 def _json_term(term: Any) -> dict[str, Any]:
+    # The same as kgraph.store.terms.json_term, kept here on purpose: the query worker runs
+    # this module as a script beside pyoxigraph alone, without importing the library.
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):

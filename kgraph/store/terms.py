@@ -25,6 +25,7 @@ from kgraph.namespaces import XSD
 __all__ = [
     "from_python",
     "from_rdflib",
+    "json_term",
     "solutions_to_json",
     "sparql_term",
     "to_python",
@@ -182,19 +183,30 @@ def to_python(term: Any) -> object:
     return str(term)
 
 
-def _json_term(term: Any) -> dict[str, str]:
+def json_term(term: Any) -> dict[str, Any]:
+    """A term in the SPARQL 1.1 Query Results JSON form (section 3.2.2); RDF 1.2 triple terms
+    as ``{"type": "triple", ...}``. Never raises: an answer must always serialise."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
         elif term.datatype.value != XSD + "string":
             out["datatype"] = term.datatype.value
         return out
-    raise TypeError(f"not an RDF term: {term!r}")
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": json_term(term.subject),
+                "predicate": json_term(term.predicate),
+                "object": json_term(term.object),
+            },
+        }
+    return {"type": "literal", "value": str(term)}
 
 
 def solutions_to_json(
@@ -203,11 +215,11 @@ def solutions_to_json(
     """SPARQL 1.1 JSON results for solutions held in memory."""
     bindings = []
     for sol in solutions:
-        row: dict[str, dict[str, str]] = {}
+        row: dict[str, dict[str, Any]] = {}
         for i, var in enumerate(variables):
             term = sol[i]
             if term is not None:
-                row[var] = _json_term(term)
+                row[var] = json_term(term)
         bindings.append(row)
     doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
     return json.dumps(doc).encode()
