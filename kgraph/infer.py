@@ -86,6 +86,22 @@ def _expand(store: ox.Store, reads: tuple[str, ...]) -> frozenset[str] | None:
     return frozenset(out)
 
 
+def _fresh_quads(
+    store: ox.Store, answer: ox.QueryTriples, graph: ox.NamedNode, checked: bool
+) -> set[ox.Quad]:
+    """The triples of a rule's answer as quads in ``graph``, less those the dataset holds.
+
+    A checked rule's query already leaves out what the dataset holds, so only its repeats are
+    dropped (by the set); any other rule's triples are each looked up.
+    """
+    if checked:
+        return {ox.Quad(t.subject, t.predicate, t.object, graph) for t in answer}
+    return {
+        ox.Quad(t.subject, t.predicate, t.object, graph) for t in answer
+        if next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object)), None) is None
+    }
+
+
 def infer(store: ox.Store, *, max_rounds: int = MAX_ROUNDS) -> int:
     """Apply the rules to a fixpoint, adding new triples to kgg:inferred; returns how many."""
     graph = ox.NamedNode(INFERRED_GRAPH)
@@ -105,22 +121,13 @@ def infer(store: ox.Store, *, max_rounds: int = MAX_ROUNDS) -> int:
                 wanted = reads[rule.name]
                 if not new or (wanted is not None and not (wanted & new)):
                     continue
-            fresh: set[ox.Quad] = set()
             answer = store.query(rule.text, use_default_graph_as_union=True)
             assert isinstance(answer, ox.QueryTriples)
-            for t in answer:
-                quad = ox.Quad(t.subject, t.predicate, t.object, graph)
-                if quad in fresh:
-                    continue
-                if not rule.checked and next(
-                    iter(store.quads_for_pattern(t.subject, t.predicate, t.object)), None
-                ):
-                    continue
-                fresh.add(quad)
+            fresh = _fresh_quads(store, answer, graph, rule.checked)
             last_run[rule.name] = len(log) + (1 if fresh else 0)
             if fresh:
                 store.bulk_extend(fresh) if len(fresh) > 50_000 else store.extend(fresh)
-                log.append((rule.name, frozenset(q.predicate.value for q in fresh)))
+                log.append((rule.name, frozenset(p.value for p in {q.predicate for q in fresh})))
                 total += len(fresh)
                 added_this_pass += len(fresh)
         if not added_this_pass:
