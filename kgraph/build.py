@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import itertools
 import json
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -197,97 +196,191 @@ def _probe(path: Path) -> bool:
 
 #: inputs larger than this (bytes) are parsed and inferred in a child process (see below)
 CHILD_PROCESS_BYTES: Final = 8_000_000
+#: lines of N-Quads per bulk load of blank-node-free quads (the loader's memory grows with it)
+BULK_CHUNK_LINES: Final = 100_000
 
 
-def _infer_to_nquads(inputs: Inputs, out: Path) -> tuple[int, int]:
-    """Parse ``inputs`` into memory, infer, and dump every quad to ``out`` (N-Quads)."""
+def _has_blank_node(line: bytes) -> bool:
+    """True when an N-Quads line may mention a blank node (a literal holding " _:" also counts:
+    such a line only travels with the blank-node lines, which is always safe)."""
+    return line.startswith(b"_:") or b" _:" in line
+
+
+def _as_quad_lines(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples lines ("s p o .") as N-Quads lines in ``graph``."""
+    suffix = f" <{graph}> .".encode()
+    return b"".join(line[:-2] + suffix + b"\n" for line in ntriples.splitlines() if line)
+
+
+def _build_in_process(directory: Path, inputs: Inputs) -> tuple[int, int]:
+    """Parse, infer and bulk-load in one process, in one bulk load (for small inputs)."""
     memory = ox.Store()
     populate(memory, inputs)
     inferred = infer(memory)
     quads = len(memory)
-    memory.dump(str(out), format=ox.RdfFormat.N_QUADS)
+    data = memory.dump(format=ox.RdfFormat.N_QUADS)
     del memory
+    _load_into(directory, [data])
     return quads, inferred
 
 
-def _infer_in_child(inputs: Inputs, out: Path) -> tuple[int, int]:
-    """:func:`_infer_to_nquads` in a child process, whose memory is returned when it exits."""
+def _load_into(directory: Path, parts: Iterable[bytes | Path]) -> None:
+    """Bulk-load N-Quads ``parts`` (bytes or files, deleted once loaded) into a new store.
+
+    Every bulk load gives the blank nodes it reads fresh identities, so the quads of one blank
+    node must all be in the same part: the callers keep blank-node-free quads apart and load
+    every quad that mentions a blank node in a single part.
+    """
+    holder = [ox.Store(str(directory))]
+    try:
+        for part in parts:
+            if isinstance(part, Path):
+                holder[0].bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS, lenient=True)
+                part.unlink()
+            else:
+                holder[0].bulk_load(part, format=ox.RdfFormat.N_QUADS, lenient=True)
+        holder[0].flush()
+    finally:
+        holder.clear()  # close the store before the directory is renamed or removed
+        gc.collect()
+
+
+def _build_in_child(directory: Path, inputs: Inputs) -> tuple[int, int]:
+    """Parse and infer in a child process while this one bulk-loads what the child sends.
+
+    The child parses everything into an in-memory store and writes the quads that mention no
+    blank node in files of :data:`BULK_CHUNK_LINES` lines, which this process bulk-loads while
+    the child infers; then it writes what inference added: blank-node-free chunks again, then
+    every quad that mentions a blank node, loaded last in one bulk load (blank nodes keep
+    their identity only within one load). The child's memory is returned when it exits, and
+    small chunks keep the loader's memory low while both run.
+    """
     import subprocess
     import sys
+    import tempfile
 
+    parts = Path(tempfile.mkdtemp(prefix=directory.name + ".parts-", dir=directory.parent))
     spec = json.dumps({"ontology": [str(p) for p in inputs.ontology],
-                       "data": [str(p) for p in inputs.data], "out": str(out)})
-    proc = subprocess.run(
-        [sys.executable, "-m", "kgraph.build", "--infer"], input=spec, capture_output=True,
-        text=True, check=False,
+                       "data": [str(p) for p in inputs.data], "out": str(parts)})
+    errors = open(parts / "stderr.txt", "w+b")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kgraph.build", "--stream"], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=errors,
     )
+    answer: dict[str, object] = {}
+
+    def messages() -> Iterator[Path]:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(spec.encode())
+        proc.stdin.close()
+        for raw in proc.stdout:
+            message = json.loads(raw)
+            if "chunk" in message:
+                yield Path(message["chunk"])
+            else:
+                answer.update(message)
+                if "final" in message:
+                    yield Path(message["final"])
+                return
+
     try:
-        answer = json.loads(proc.stdout.strip().splitlines()[-1])
-    except (IndexError, ValueError):
-        raise StoreError(f"the build process failed: {proc.stderr.strip()[-500:]}") from None
-    if "error" in answer:
-        raise ParseError(answer["error"], source=answer.get("source"), line=answer.get("line"),
-                         column=answer.get("column"), hint="fix the file and run again")
-    return int(answer["quads"]), int(answer["inferred"])
+        _load_into(directory, messages())
+        proc.wait()
+        if "error" in answer:
+            raise ParseError(str(answer["error"]), source=_str(answer.get("source")),
+                             line=_int(answer.get("line")), column=_int(answer.get("column")),
+                             hint="fix the file and run again")
+        if "final" not in answer or proc.returncode != 0:
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace").strip()[-500:]
+            raise StoreError(f"the build process failed: {tail or proc.returncode}")
+        return int(str(answer["quads"])), int(str(answer["inferred"]))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        errors.close()
+        shutil.rmtree(parts, ignore_errors=True)
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(value: object) -> int | None:
+    return None if value is None else int(str(value))
 
 
 def _build_into(directory: Path, inputs: Inputs) -> tuple[int, int]:
     """Build a store in ``directory``: quads and inferred counts.
 
     The inputs are parsed into an in-memory store, where the inference rules run (queries in
-    memory are several times faster than on disk); the result is dumped as N-Quads and
-    bulk-loaded into the on-disk store in one pass. For big inputs the in-memory part runs in
-    a child process, so its memory is released before the bulk load takes its own: the peak
-    stays that of the larger of the two steps, not their sum.
+    memory are several times faster than on disk), and bulk-loaded into the on-disk store.
+    Big inputs are parsed and inferred in a child process, alongside the load.
     """
-    nquads = directory.parent / (directory.name + ".nq")
-    try:
-        size = sum(f.stat().st_size for f in inputs.files)
-        if size > CHILD_PROCESS_BYTES:
-            quads, inferred = _infer_in_child(inputs, nquads)
-        else:
-            quads, inferred = _infer_to_nquads(inputs, nquads)
-        holder = [ox.Store(str(directory))]
-        try:
-            _bulk_load_in_chunks(holder[0], nquads)
-            holder[0].flush()
-        finally:
-            holder.clear()  # close the store before the directory is renamed or removed
-            gc.collect()
-    finally:
-        nquads.unlink(missing_ok=True)
-    return quads, inferred
-
-
-#: lines of N-Quads per bulk load: bounds the loader's memory (about 600 MB per 500k lines)
-BULK_CHUNK_LINES: Final = 400_000
-
-
-def _bulk_load_in_chunks(store: ox.Store, nquads: Path) -> None:
-    """Bulk-load an N-Quads file a chunk of lines at a time (blank node labels are kept, so
-    chunks join up exactly)."""
-    with open(nquads, "rb") as fh:
-        while True:
-            chunk = b"".join(itertools.islice(fh, BULK_CHUNK_LINES))
-            if not chunk:
-                return
-            store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+    size = sum(f.stat().st_size for f in inputs.files)
+    if size > CHILD_PROCESS_BYTES:
+        return _build_in_child(directory, inputs)
+    return _build_in_process(directory, inputs)
 
 
 def _child_main() -> None:
-    """``python -m kgraph.build --infer``: the child side of :func:`_infer_in_child`."""
+    """``python -m kgraph.build --stream``: the child side of :func:`_build_in_child`."""
     import sys
 
     spec = json.loads(sys.stdin.read())
     inputs = Inputs(ontology=tuple(Path(p) for p in spec["ontology"]),
                     data=tuple(Path(p) for p in spec["data"]))
+    out = Path(spec["out"])
+
+    def send(message: dict[str, object]) -> None:
+        sys.stdout.write(json.dumps(message) + "\n")
+        sys.stdout.flush()
+
+    memory = ox.Store()
     try:
-        quads, inferred = _infer_to_nquads(inputs, Path(spec["out"]))
+        populate(memory, inputs)
     except ParseError as exc:
-        print(json.dumps({"error": exc.message.split(": ", 1)[-1], "source": exc.source,
-                          "line": exc.line, "column": exc.column}))
+        send({"error": exc.message.split(": ", 1)[-1], "source": exc.source,
+              "line": exc.line, "column": exc.column})
         return
-    print(json.dumps({"quads": quads, "inferred": inferred}))
+    final = out / "blank-and-inferred.nq"
+    chunk: list[bytes] = []
+    count = 0
+
+    def flush_chunk() -> None:
+        nonlocal chunk, count
+        if chunk:
+            path = out / f"chunk-{count:05d}.nq"
+            path.write_bytes(b"".join(chunk))
+            chunk, count = [], count + 1
+            send({"chunk": str(path)})
+
+    with open(final, "wb") as blank:
+        asserted = out / "asserted.nq"
+        memory.dump(str(asserted), format=ox.RdfFormat.N_QUADS)
+        with open(asserted, "rb") as lines:
+            for line in lines:
+                if _has_blank_node(line):
+                    blank.write(line)
+                    continue
+                chunk.append(line)
+                if len(chunk) >= BULK_CHUNK_LINES:
+                    flush_chunk()
+        asserted.unlink()
+        flush_chunk()
+        inferred = infer(memory)
+        added = memory.dump(format=ox.RdfFormat.N_TRIPLES,
+                            from_graph=ox.NamedNode(INFERRED_GRAPH))
+        for line in _as_quad_lines(added, INFERRED_GRAPH).splitlines(keepends=True):
+            if _has_blank_node(line):
+                blank.write(line)
+                continue
+            chunk.append(line)
+            if len(chunk) >= BULK_CHUNK_LINES:
+                flush_chunk()
+        flush_chunk()
+    send({"final": str(final), "quads": len(memory), "inferred": inferred})
 
 
 def build_embedded(
