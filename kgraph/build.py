@@ -218,7 +218,7 @@ def _build_in_process(directory: Path, inputs: Inputs) -> tuple[int, int]:
     populate(memory, inputs)
     inferred = infer(memory)
     quads = len(memory)
-    data = memory.dump(format=ox.RdfFormat.N_QUADS)
+    data = memory.dump(format=ox.RdfFormat.N_QUADS) or b""
     del memory
     _load_into(directory, [data])
     return quads, inferred
@@ -371,7 +371,7 @@ def _child_main() -> None:
         flush_chunk()
         inferred = infer(memory)
         added = memory.dump(format=ox.RdfFormat.N_TRIPLES,
-                            from_graph=ox.NamedNode(INFERRED_GRAPH))
+                            from_graph=ox.NamedNode(INFERRED_GRAPH)) or b""
         for line in _as_quad_lines(added, INFERRED_GRAPH).splitlines(keepends=True):
             if _has_blank_node(line):
                 blank.write(line)
