@@ -141,6 +141,13 @@ class Resolution:
     local: Names  # the sheet's own entity names -> IRIs
     extra: dict[str, Entity] = field(default_factory=dict)  # implied entities (outlet, author)
     _types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # IRI -> the sheet's entity (defined first, then implied): a sheet of 10,000 statements
+    # asks this for every name it uses
+    _by_iri: dict[str, Entity] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        for e in (*self.defined.values(), *self.extra.values()):
+            self._by_iri.setdefault(e.iri, e)
 
     def entity(self, at: At, implied_type: str | None = None) -> Entity:
         """The entity ``at`` names; ``implied_type`` mints a new one instead of failing."""
@@ -159,26 +166,24 @@ class Resolution:
             if key not in self.extra:
                 slug = _unique_slug(slugify(at.value), self.state, self._taken())
                 self.extra[key] = Entity(KG + slug, True, (KGO + implied_type,))
+                self._by_iri.setdefault(self.extra[key].iri, self.extra[key])
             return self.extra[key]
-        for e in self.defined.values():
-            if e.iri == iri:
-                return e
-        for e in self.extra.values():
-            if e.iri == iri:
-                return e
+        known = self._by_iri.get(iri)
+        if known is not None:
+            return known
         return Entity(iri, False, self._kgo_types(iri))
 
     def _kgo_types(self, iri: str) -> tuple[str, ...]:
-        for e in (*self.defined.values(), *self.extra.values()):
-            if e.iri == iri:
-                return e.types
+        known = self._by_iri.get(iri)
+        if known is not None:
+            return known.types
         if iri not in self._types:
             self._types[iri] = tuple(sorted(t for t in self.state.types_of(iri)
                                             if t.startswith(KGO)))
         return self._types[iri]
 
     def _taken(self) -> set[str]:
-        return {e.iri[len(KG):] for e in (*self.defined.values(), *self.extra.values())}
+        return {iri[len(KG):] for iri in self._by_iri}
 
     def iri(self, at: At, allow_unknown: bool = False) -> str | None:
         name = at.value
