@@ -132,6 +132,8 @@ class BuildInfo:
     inferred: int
     seconds: float
     files: tuple[str, ...] = field(default_factory=tuple)
+    #: when each phase ended, in seconds from the start of the build
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def _parse_error(exc: SyntaxError, source: Path) -> ParseError:
@@ -178,6 +180,7 @@ def read_marker(path: Path) -> BuildInfo | None:
         return BuildInfo(
             hash=str(doc["hash"]), quads=int(doc["quads"]), inferred=int(doc["inferred"]),
             seconds=float(doc["seconds"]), files=tuple(doc.get("files", ())),
+            phases={str(k): float(v) for k, v in doc.get("phases", {}).items()},
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -212,15 +215,19 @@ def _as_quad_lines(ntriples: bytes, graph: str) -> bytes:
     return b"".join(line[:-2] + suffix + b"\n" for line in ntriples.splitlines() if line)
 
 
-def _build_in_process(directory: Path, inputs: Inputs) -> tuple[int, int]:
+def _build_in_process(directory: Path, inputs: Inputs, phases: dict[str, float]) -> tuple[int, int]:
     """Parse, infer and bulk-load in one process, in one bulk load (for small inputs)."""
+    started = time.perf_counter()
     memory = ox.Store()
     populate(memory, inputs)
+    phases["parsed"] = time.perf_counter() - started
     inferred = infer(memory)
+    phases["inferred"] = time.perf_counter() - started
     quads = len(memory)
     data = memory.dump(format=ox.RdfFormat.N_QUADS) or b""
     del memory
     _load_into(directory, [data])
+    phases["loaded"] = time.perf_counter() - started
     return quads, inferred
 
 
@@ -245,7 +252,7 @@ def _load_into(directory: Path, parts: Iterable[bytes | Path]) -> None:
         gc.collect()
 
 
-def _build_in_child(directory: Path, inputs: Inputs) -> tuple[int, int]:
+def _build_in_child(directory: Path, inputs: Inputs, phases: dict[str, float]) -> tuple[int, int]:
     """Parse and infer in a child process while this one bulk-loads what the child sends.
 
     The child parses everything into an in-memory store and writes the quads that mention no
@@ -268,6 +275,7 @@ def _build_in_child(directory: Path, inputs: Inputs) -> tuple[int, int]:
         stdout=subprocess.PIPE, stderr=errors,
     )
     answer: dict[str, object] = {}
+    started = time.perf_counter()
 
     def messages() -> Iterator[Path]:
         assert proc.stdin is not None and proc.stdout is not None
@@ -275,16 +283,19 @@ def _build_in_child(directory: Path, inputs: Inputs) -> tuple[int, int]:
         proc.stdin.close()
         for raw in proc.stdout:
             message = json.loads(raw)
+            phases.setdefault("parsed", time.perf_counter() - started)
             if "chunk" in message:
                 yield Path(message["chunk"])
             else:
                 answer.update(message)
                 if "final" in message:
+                    phases["inferred"] = time.perf_counter() - started
                     yield Path(message["final"])
                 return
 
     try:
         _load_into(directory, messages())
+        phases["loaded"] = time.perf_counter() - started
         proc.wait()
         if "error" in answer:
             raise ParseError(str(answer["error"]), source=_str(answer.get("source")),
@@ -311,8 +322,9 @@ def _int(value: object) -> int | None:
     return None if value is None else int(str(value))
 
 
-def _build_into(directory: Path, inputs: Inputs) -> tuple[int, int]:
-    """Build a store in ``directory``: quads and inferred counts.
+def _build_into(directory: Path, inputs: Inputs, phases: dict[str, float]) -> tuple[int, int]:
+    """Build a store in ``directory``: quads and inferred counts (and into ``phases``, when the
+    parse, the inference and the load ended).
 
     The inputs are parsed into an in-memory store, where the inference rules run (queries in
     memory are several times faster than on disk), and bulk-loaded into the on-disk store.
@@ -320,8 +332,8 @@ def _build_into(directory: Path, inputs: Inputs) -> tuple[int, int]:
     """
     size = sum(f.stat().st_size for f in inputs.files)
     if size > CHILD_PROCESS_BYTES:
-        return _build_in_child(directory, inputs)
-    return _build_in_process(directory, inputs)
+        return _build_in_child(directory, inputs, phases)
+    return _build_in_process(directory, inputs, phases)
 
 
 def _child_main() -> None:
@@ -400,12 +412,14 @@ def build_embedded(
     tmp = cache / f".build-{key[:12]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     started = time.perf_counter()
     try:
-        quads, inferred = _build_into(tmp, inputs)
+        phases: dict[str, float] = {}
+        quads, inferred = _build_into(tmp, inputs, phases)
         gc.collect()
         info = BuildInfo(
             hash=key, quads=quads, inferred=inferred,
             seconds=round(time.perf_counter() - started, 3),
             files=tuple(str(f) for f in inputs.files),
+            phases={k: round(v, 3) for k, v in phases.items()},
         )
         (tmp / MARKER).write_text(json.dumps(info.__dict__ | {"files": list(info.files)}))
         try:

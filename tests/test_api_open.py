@@ -133,6 +133,8 @@ def test_big_inputs_are_parsed_in_a_child_process_with_the_same_result(
     assert (info.quads, info.inferred) == (kg.build_info.quads, kg.build_info.inferred)
     assert kg.store_path is not None
     assert _blank_node_shapes(path) == _blank_node_shapes(kg.store_path)
+    phases = info.phases
+    assert 0 < phases["parsed"] <= phases["inferred"] <= phases["loaded"] <= info.seconds
     bad = project / "data" / "zz-broken.trig"
     bad.write_text("@prefix kg: <https://w3id.org/kgraph/id/> .\nkg:g {\n  kg:a kg:b .\n}\n")
     with pytest.raises(ParseError) as caught:
