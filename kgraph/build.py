@@ -33,6 +33,7 @@ import kgraph
 from kgraph.errors import ParseError, StoreError
 from kgraph.infer import RULES_DIR, infer
 from kgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kgraph.store.lines import as_quad_lines, has_blank_node
 
 __all__ = [
     "MARKER",
@@ -203,18 +204,6 @@ CHILD_PROCESS_BYTES: Final = 8_000_000
 BULK_CHUNK_LINES: Final = 100_000
 
 
-def _has_blank_node(line: bytes) -> bool:
-    """True when an N-Quads line may mention a blank node (a literal holding " _:" also counts:
-    such a line only travels with the blank-node lines, which is always safe)."""
-    return line.startswith(b"_:") or b" _:" in line
-
-
-def _as_quad_lines(ntriples: bytes, graph: str) -> bytes:
-    """N-Triples lines ("s p o .") as N-Quads lines in ``graph``."""
-    suffix = f" <{graph}> .".encode()
-    return b"".join(line[:-2] + suffix + b"\n" for line in ntriples.splitlines() if line)
-
-
 def _build_in_process(directory: Path, inputs: Inputs, phases: dict[str, float]) -> tuple[int, int]:
     """Parse, infer and bulk-load in one process, in one bulk load (for small inputs)."""
     started = time.perf_counter()
@@ -373,7 +362,7 @@ def _child_main() -> None:
         memory.dump(str(asserted), format=ox.RdfFormat.N_QUADS)
         with open(asserted, "rb") as lines:
             for line in lines:
-                if _has_blank_node(line):
+                if has_blank_node(line):
                     blank.write(line)
                     continue
                 chunk.append(line)
@@ -384,8 +373,8 @@ def _child_main() -> None:
         inferred = infer(memory)
         added = memory.dump(format=ox.RdfFormat.N_TRIPLES,
                             from_graph=ox.NamedNode(INFERRED_GRAPH)) or b""
-        for line in _as_quad_lines(added, INFERRED_GRAPH).splitlines(keepends=True):
-            if _has_blank_node(line):
+        for line in as_quad_lines(added, INFERRED_GRAPH).splitlines(keepends=True):
+            if has_blank_node(line):
                 blank.write(line)
                 continue
             chunk.append(line)

@@ -80,6 +80,7 @@ from kgraph.namespaces import (
 from kgraph.query.named import NamedQuery, is_query_name, load_named, named_queries
 from kgraph.query.results import Row, SelectResult, typed
 from kgraph.store.base import RawResult, Store, Term, rdf_format
+from kgraph.store.lines import as_quad_lines, split_blank
 from kgraph.store.memory import MemoryStore
 from kgraph.store.oxigraph import EmbeddedStore
 from kgraph.store.remote import RemoteStore
@@ -967,15 +968,24 @@ def open(  # noqa: A001 - the public name the issue asks for
 
 
 def _copy_build(source: ox.Store, target: Store) -> None:
-    """Copy every named graph of a built in-memory store into another store, graph by graph."""
-    import io
+    """Copy every named graph of a built in-memory store into another store.
 
+    Each graph is replaced by its statements that mention no blank node; then every statement
+    that mentions one, in whichever graph, is added in one load — a store gives each load's
+    blank nodes fresh identities, and the inferred graph speaks of the source graphs' blank
+    nodes (see :mod:`kgraph.store.lines`).
+    """
+    blank: list[bytes] = []
     for g in source.named_graphs():
         if not isinstance(g, ox.NamedNode):
             continue
-        buf = io.BytesIO()
-        source.dump(buf, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
-        target.replace_graph(g.value, buf.getvalue())
+        data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""
+        plain, with_blank = split_blank(data.splitlines(keepends=True))
+        target.replace_graph(g.value, b"".join(plain))
+        if with_blank:
+            blank.append(as_quad_lines(b"".join(with_blank), g.value))
+    if blank:
+        target.load(b"".join(blank), ox.RdfFormat.N_QUADS)
 
 
 def _unused(*_: object) -> None:  # keep imports used by type checkers only

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kgraph.graph import KnowledgeGraph
+from kgraph.query.results import SelectResult
 
 
 def ask(kg: KnowledgeGraph, text: str) -> bool:
@@ -49,3 +50,22 @@ def test_nothing_inferred_repeats_an_asserted_triple(kg: KnowledgeGraph) -> None
     )
     assert dup[0].value("n") == 0  # type: ignore[index]
     assert kg.build_info is not None and kg.build_info.inferred > 0
+
+
+def test_inferred_statements_about_blank_nodes_stay_attached(
+    any_kg: KnowledgeGraph, kg: KnowledgeGraph
+) -> None:
+    # the intervals of memberships are blank nodes in the source graphs; their inferred class
+    # (time:TemporalEntity) lives in kgg:inferred and must be about those same nodes
+    text = """SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
+      GRAPH kgg:inferred { ?x a time:TemporalEntity } FILTER(isBlank(?x))
+      %s }"""
+    detached = "FILTER NOT EXISTS { GRAPH ?g { ?x ?p ?o } FILTER(?g != kgg:inferred) }"
+
+    def count(graph: KnowledgeGraph, extra: str) -> int:
+        result = graph.query(text % extra)
+        assert isinstance(result, SelectResult)
+        return int(str(result.to_dicts()[0]["n"]))
+
+    assert count(any_kg, "") == count(kg, "") > 0
+    assert count(any_kg, detached) == 0

@@ -285,16 +285,20 @@ class RemoteStore:
         self._graph_cache = None
 
     def load(self, data: bytes, format: ox.RdfFormat, *, graph: str | None = None) -> None:
+        """Add RDF: statements without blank nodes graph by graph (Graph Store Protocol POST
+        or INSERT DATA), then every statement with a blank node in one INSERT DATA, whose blank
+        nodes are one set across its GRAPH blocks (see :mod:`kgraph.store.lines`)."""
         if self.read_only:
             raise QueryRefused("this remote store is open read-only: loading is refused")
         quads = parse_quads(data, format, graph)
         by_graph: dict[str, list[ox.Triple]] = {}
+        blank: dict[str, list[ox.Triple]] = {}
         for q in quads:
             if not isinstance(q.graph_name, ox.NamedNode):
                 raise RemoteStoreError("kgraph loads named graphs only, not the default graph")
-            by_graph.setdefault(q.graph_name.value, []).append(
-                ox.Triple(q.subject, q.predicate, q.object)
-            )
+            triple = ox.Triple(q.subject, q.predicate, q.object)
+            has_blank = isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+            (blank if has_blank else by_graph).setdefault(q.graph_name.value, []).append(triple)
         for name, triples in by_graph.items():
             nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
             if self.store_endpoint:
@@ -303,6 +307,13 @@ class RemoteStore:
             else:
                 g = sparql_term(ox.NamedNode(name))
                 self.update(f"INSERT DATA {{ GRAPH {g} {{\n" + nt.decode() + "\n} }")
+        if blank:
+            blocks = [
+                f"GRAPH {sparql_term(ox.NamedNode(name))} {{\n"
+                + (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode() + "}"
+                for name, triples in blank.items()
+            ]
+            self.update("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
         self._graph_cache = None
 
     def graphs(self) -> list[str]:
