@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from conftest import copy_project
+
+from kgraph.build import Inputs, build_in_memory
 from kgraph.graph import KnowledgeGraph
 from kgraph.query.results import SelectResult
 
@@ -69,3 +74,29 @@ def test_inferred_statements_about_blank_nodes_stay_attached(
 
     assert count(any_kg, "") == count(kg, "") > 0
     assert count(any_kg, detached) == 0
+
+
+def test_rules_run_again_when_a_subclass_makes_something_a_membership(tmp_path: Path) -> None:
+    # the class hierarchy rule runs last; a membership known only through a subclass must
+    # still give its commander (the command rule reads rdf:type, so it runs again)
+    project = copy_project(tmp_path)
+    (project / "ontology" / "zz-test.ttl").write_text(
+        "@prefix kgo: <https://w3id.org/kgraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "kgo:TestCommand rdfs:subClassOf kgo:Membership .\n"
+    )
+    (project / "data" / "zz-test.trig").write_text(
+        "@prefix kg: <https://w3id.org/kgraph/id/> .\n"
+        "@prefix kgo: <https://w3id.org/kgraph/ontology#> .\n"
+        "@prefix org: <http://www.w3.org/ns/org#> .\n"
+        "<https://w3id.org/kgraph/graph/zz-test> {\n"
+        "  kg:test-command a kgo:TestCommand ; org:member kg:test-person ;\n"
+        "    org:organization kg:test-unit ; org:role kgo:CommanderRole .\n"
+        "}\n"
+    )
+    store = build_in_memory(Inputs.from_dir(project))
+    assert store.query(
+        "ASK { GRAPH <https://w3id.org/kgraph/graph/inferred> { "
+        "<https://w3id.org/kgraph/id/test-person> "
+        "<https://w3id.org/kgraph/ontology#commands> <https://w3id.org/kgraph/id/test-unit> } }"
+    )
