@@ -30,8 +30,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +38,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.term import Node
 
+from kgraph.curate import background
 from kgraph.curate.state import DataState, QuadIndex, QuadSource, Term, data_files
 from kgraph.load import LoadedGraph, load_files
 from kgraph.namespaces import KG, KGG, RDF, SKOS
@@ -255,11 +255,14 @@ def _kept(report: ValidationReport, focus: dict[str, set[str] | None]
 
 
 def validate_incremental(state: DataState, root: Path, new_quads: set[ox.Quad], *,
-                         reasoner: bool = True) -> ValidationReport:
+                         reasoner: bool = True,
+                         meanwhile: Callable[[], object] | None = None) -> ValidationReport:
     """SHACL + OWL on the neighbourhood of ``new_quads`` in the data as it would be.
 
-    (Splitting a large change in two and validating the halves in forked processes was tried
-    and measured slower on two cores: the halves' neighbourhoods overlap, see
+    The OWL check runs in a forked child (:mod:`~kgraph.curate.background`) while the shapes
+    run here, and then ``meanwhile()`` (``kgraph add`` writes out the new files' text then).
+    (Splitting a large change in two and validating the halves' SHACL in forked processes was
+    tried and measured slower on two cores: the halves' neighbourhoods overlap, see
     docs/performance.md.)
     """
     after = QuadIndex()
@@ -269,11 +272,15 @@ def validate_incremental(state: DataState, root: Path, new_quads: set[ox.Quad], 
     t0 = time.perf_counter()
     focus, sub = focus_and_neighbourhood(combined, new_quads)
     loaded = loaded_from(sub, load_files([root / "ontology"]), dict(state.file_of_graph))
-    # HermiT runs in a Java process: let it work while pyshacl runs here
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        owl = pool.submit(check_consistency_of, loaded) if reasoner else None
+    owl = background.start(lambda: check_consistency_of(loaded)) if reasoner else None
+    try:
         report = validate_loaded(loaded, reasoner=False, shapes=root / "shapes")
+        if meanwhile is not None:
+            meanwhile()
         consistency = owl.result() if owl is not None else None
+    finally:
+        if owl is not None:
+            owl.cancel()
     results = tuple(sorted(_kept(report, focus), key=ValidationResult.sort_key))
     return ValidationReport(results=results, files=loaded.files, consistency=consistency,
                             seconds=time.perf_counter() - t0, report_turtle="")
