@@ -25,6 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from unidecode import unidecode
@@ -36,6 +37,13 @@ from kgraph.lookup import NameIndex, plain_key, sound_key
 from kgraph.namespaces import KG, KGO, SKOS
 
 MAX_SLUG: Final = 80
+
+
+@lru_cache(maxsize=1 << 16)
+def _keys(name: str) -> tuple[str, str]:
+    """The lookup's plain and sound keys of ``name``: a 1M-triple graph has ~137,000 labels
+    but only ~22,000 different ones (a name is repeated as prefLabel, rdfs:label, altLabel)."""
+    return plain_key(name), sound_key(name)
 
 
 def normalise(name: str) -> str:
@@ -90,8 +98,8 @@ class Names:
 
     def add(self, iri: str, name: str, canonical: bool = False) -> None:
         self.names.append((iri, name, canonical))
-        self.plain[plain_key(name)].add(iri)
-        sound = sound_key(name)
+        plain, sound = _keys(name)
+        self.plain[plain].add(iri)
         self.sound[sound].add(iri)
         for w in sound.split():
             self.words[w].add(iri)
@@ -102,14 +110,15 @@ class Names:
         fuzzy suggestions: cheap enough to ask for every name of a large sheet."""
         if hits := self.same_name(name):
             return hits
-        sets = [self.words.get(w, set()) for w in sound_key(name).split()]
+        sets = [self.words.get(w, set()) for w in _keys(name)[1].split()]
         if sets and all(sets):
             return set.intersection(*sets)
         return set()
 
     def same_name(self, name: str) -> set[str]:
         """Entities whose name is ``name`` up to case, accents, titles and transliteration."""
-        return set(self.plain.get(plain_key(name)) or self.sound.get(sound_key(name)) or ())
+        plain, sound = _keys(name)
+        return set(self.plain.get(plain) or self.sound.get(sound) or ())
 
     @property
     def lookup(self) -> NameIndex:
