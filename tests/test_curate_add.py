@@ -171,6 +171,41 @@ statements:
     assert snapshot(project / "data") == before
 
 
+def test_incremental_and_full_validation_write_the_same_bytes(tmp_path: Path) -> None:
+    # incremental validation writes the files' text out while the reasoner works; full
+    # validation writes it first: the result is the same
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    pa, pb = make_project(a), make_project(b)
+    inc = add_sheet(EXAMPLE, root=pa, reasoner=False)
+    full = add_sheet(EXAMPLE, root=pb, reasoner=False, full_validation=True)
+    assert inc.validation.startswith("incremental, conforms")
+    assert full.validation.startswith("full, conforms")
+    assert inc.files == full.files
+    assert snapshot(pa / "data") == snapshot(pb / "data")
+    for result in (inc, full):
+        assert set(result.timings) == {"read sheet", "load data", "resolve + build",
+                                       "serialize", "validate", "write"}
+        assert all(seconds >= 0 for seconds in result.timings.values())
+
+
+@pytest.mark.slow
+def test_an_inconsistent_change_is_refused_by_the_reasoner_and_nothing_written(
+    project: Path, tmp_path: Path
+) -> None:
+    # the OWL check runs in a forked child (kgraph.curate.background): its verdict still counts
+    text = """\
+source: {id: example-inconsistent, kind: news article, title: "Example: inconsistent"}
+statements:
+  - {subject: Houthis, relation: succeeded, object: Esmail Qaani, quote: "Example quote."}
+"""
+    before = snapshot(project / "data")
+    with pytest.raises(ValidationFailed) as info:
+        add_sheet(write_sheet(tmp_path, "bad.yaml", text), root=project, reasoner=True)
+    assert "inconsistent" in str(info.value)
+    assert snapshot(project / "data") == before
+
+
 def test_a_type_clash_with_the_graph_is_named(project: Path, tmp_path: Path) -> None:
     text = """\
 source: {id: example-clash, kind: news article, title: "Example: clash"}
