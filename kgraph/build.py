@@ -15,6 +15,7 @@ rebuilt, never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -220,21 +221,57 @@ def _build_in_process(directory: Path, inputs: Inputs, phases: dict[str, float])
     return quads, inferred
 
 
-def _load_into(directory: Path, parts: Iterable[bytes | Path]) -> None:
+def _load_into(directory: Path, parts: Iterable[bytes | Path], *, yielding: bool = False) -> None:
     """Bulk-load N-Quads ``parts`` (bytes or files, deleted once loaded) into a new store.
 
     Every bulk load gives the blank nodes it reads fresh identities, so the quads of one blank
     node must all be in the same part: the callers keep blank-node-free quads apart and load
-    every quad that mentions a blank node in a single part.
+    every quad that mentions a blank node in a single part, the last one.
+
+    With ``yielding``, every part but the last is loaded in a thread at a lower CPU priority
+    (and so are the loader's own threads), so that the process producing the parts — on the
+    critical path — keeps its core; the last part is loaded at normal priority.
     """
+    import threading
+
     holder = [ox.Store(str(directory))]
+
+    def load(part: bytes | Path) -> None:
+        if isinstance(part, Path):
+            holder[0].bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS, lenient=True)
+            part.unlink()
+        else:
+            holder[0].bulk_load(part, format=ox.RdfFormat.N_QUADS, lenient=True)
+
     try:
-        for part in parts:
-            if isinstance(part, Path):
-                holder[0].bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS, lenient=True)
-                part.unlink()
-            else:
-                holder[0].bulk_load(part, format=ox.RdfFormat.N_QUADS, lenient=True)
+        if not yielding:
+            for part in parts:
+                load(part)
+        else:
+            pending: list[bytes | Path] = []
+            failure: list[BaseException] = []
+
+            def background() -> None:
+                with contextlib.suppress(OSError, AttributeError):  # Linux: per thread
+                    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+                try:
+                    previous: bytes | Path | None = None
+                    for part in parts:
+                        if previous is not None:
+                            load(previous)
+                        previous = part
+                    if previous is not None:
+                        pending.append(previous)
+                except BaseException as exc:  # handed to the caller below
+                    failure.append(exc)
+
+            worker = threading.Thread(target=background, name="kgraph-bulk-load")
+            worker.start()
+            worker.join()
+            if failure:
+                raise failure[0]
+            for part in pending:
+                load(part)
         holder[0].flush()
     finally:
         holder.clear()  # close the store before the directory is renamed or removed
@@ -283,7 +320,7 @@ def _build_in_child(directory: Path, inputs: Inputs, phases: dict[str, float]) -
                 return
 
     try:
-        _load_into(directory, messages())
+        _load_into(directory, messages(), yielding=True)
         phases["loaded"] = time.perf_counter() - started
         proc.wait()
         if "error" in answer:
