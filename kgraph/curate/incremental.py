@@ -43,8 +43,10 @@ from kgraph.curate.state import DataState, QuadIndex, QuadSource, Term, data_fil
 from kgraph.load import LoadedGraph, load_files
 from kgraph.namespaces import KG, KGG, RDF, SKOS
 from kgraph.store.terms import to_rdflib
-from kgraph.validate import check_consistency_of, validate, validate_loaded
+from kgraph.validate import check_consistency_of, validate
+from kgraph.validate.quotes import quote_results, seeds_dir
 from kgraph.validate.report import ValidationReport, ValidationResult
+from kgraph.validate.shacl import default_graph_results, load_shapes, run_shacl
 
 if TYPE_CHECKING:
     from kgraph.curate.add import FileChange
@@ -242,10 +244,10 @@ def loaded_from(quads: Iterable[ox.Quad], ontology: LoadedGraph,
     )
 
 
-def _kept(report: ValidationReport, focus: dict[str, set[str] | None]
+def _kept(results: Iterable[ValidationResult], focus: dict[str, set[str] | None]
           ) -> list[ValidationResult]:
     out = []
-    for r in report.results:
+    for r in results:
         if r.focus not in focus:
             continue
         paths = focus[r.focus]
@@ -274,16 +276,28 @@ def validate_incremental(state: DataState, root: Path, new_quads: set[ox.Quad], 
     loaded = loaded_from(sub, load_files([root / "ontology"]), dict(state.file_of_graph))
     owl = background.start(lambda: check_consistency_of(loaded)) if reasoner else None
     try:
-        report = validate_loaded(loaded, reasoner=False, shapes=root / "shapes")
+        found = _shacl(loaded, root / "shapes", sub)
         if meanwhile is not None:
             meanwhile()
         consistency = owl.result() if owl is not None else None
     finally:
         if owl is not None:
             owl.cancel()
-    results = tuple(sorted(_kept(report, focus), key=ValidationResult.sort_key))
+    results = tuple(sorted(_kept(found, focus), key=ValidationResult.sort_key))
     return ValidationReport(results=results, files=loaded.files, consistency=consistency,
                             seconds=time.perf_counter() - t0, report_turtle="")
+
+
+def _shacl(loaded: LoadedGraph, shapes_dir: Path, quads: Iterable[ox.Quad]
+           ) -> list[ValidationResult]:
+    """What :func:`kgraph.validate.validate_loaded` reports without the reasoner (the shapes,
+    statements in default graphs, verbatim quotes), without building a report graph, and with
+    the SPARQL copy filled from the neighbourhood's own quads (``run_shacl(named=...)``)."""
+    shapes = load_shapes(shapes_dir)
+    results, _report = run_shacl(loaded, shapes, named=quads)
+    results += default_graph_results(loaded, shapes)
+    results += quote_results(loaded, shapes, seeds_dir())
+    return list(dict.fromkeys(results))
 
 
 class _Union:

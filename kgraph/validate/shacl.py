@@ -72,24 +72,39 @@ def load_shapes(path: Path | None = None) -> Graph:
     return graph
 
 
-class _OxigraphQueryDataset(Dataset):
-    """The loaded dataset (union default graph) for pyshacl, answering SPARQL through Oxigraph.
-
-    pyshacl walks the graph for SHACL Core constraints (fast on rdflib's in-memory store) and
-    sends SPARQL for SPARQL-based targets and constraints — once per focus node. rdflib's SPARQL
-    engine needs seconds for the GRAPH/MINUS queries of the kgraph shapes on the bundled data;
-    Oxigraph needs milliseconds. So the same quads are copied into an in-memory Oxigraph store and
-    every query goes there. The view is read-only in practice: no inference, no rules.
-    """
-
-    def __init__(self, source: Dataset) -> None:
-        super().__init__(store=source.store, default_union=True)
-        self._ox = ox.Store()
+def _oxigraph_copy(source: Dataset, named: Iterable[ox.Quad] | None = None) -> ox.Store:
+    """The quads of ``source`` in an in-memory Oxigraph store; ``named``, when given, are its
+    named-graph quads already as Oxigraph terms (then only its default graph is converted)."""
+    store = ox.Store()
+    if named is None:
         # quad by quad, not through a serialisation: Store.load would rename the blank nodes
-        self._ox.extend(
+        store.extend(
             ox.Quad(_ox_resource(s), ox.NamedNode(str(p)), _to_ox(o), _ox_graph(g))
             for s, p, o, g in source.quads((None, None, None, None))
         )
+        return store
+    store.extend(q for q in named if isinstance(q.graph_name, ox.NamedNode))
+    store.extend(
+        ox.Quad(_ox_resource(s), ox.NamedNode(str(p)), _to_ox(o), ox.DefaultGraph())
+        for s, p, o in source.default_graph.triples((None, None, None))
+    )
+    return store
+
+
+class _OxigraphQueryDataset(Dataset):
+    """The loaded dataset (union default graph) for pyshacl, answering SPARQL through Oxigraph.
+
+    pyshacl walks the graph for SHACL Core constraints (fast on rdflib's in-memory store, which
+    this view shares with the loaded dataset) and sends SPARQL for SPARQL-based targets and
+    constraints — once per focus node. rdflib's SPARQL engine needs seconds for the GRAPH/MINUS
+    queries of the kgraph shapes on the bundled data; Oxigraph needs milliseconds. So the same
+    quads are copied into an in-memory Oxigraph store and every query goes there. The view is
+    read-only in practice: no inference, no rules.
+    """
+
+    def __init__(self, source: Dataset, named: Iterable[ox.Quad] | None = None) -> None:
+        super().__init__(store=source.store, default_union=True)
+        self._ox = _oxigraph_copy(source, named)
 
     def query(  # type: ignore[override]
         self,
@@ -165,13 +180,19 @@ def _ox_graph(graph: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
 
 
 
-def run_shacl(loaded: LoadedGraph, shapes: Graph) -> tuple[list[ValidationResult], Graph]:
-    """Validate ``loaded`` against ``shapes``; return the results and pyshacl's report graph."""
+def run_shacl(loaded: LoadedGraph, shapes: Graph, *,
+              named: Iterable[ox.Quad] | None = None) -> tuple[list[ValidationResult], Graph]:
+    """Validate ``loaded`` against ``shapes``; return the results and pyshacl's report graph.
+
+    ``named`` are the named-graph quads of ``loaded`` as Oxigraph terms, when the caller has
+    them: the SPARQL copy is then filled from them instead of converting rdflib's terms back
+    (0.2 s instead of 0.8 s for the 100,000 quads of a large change).
+    """
     with warnings.catch_warnings():
         # rdflib calls its own deprecated Dataset API (contexts, default_context) everywhere
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
-            report = _pyshacl(loaded, shapes)
+            report = _pyshacl(_OxigraphQueryDataset(loaded.dataset, named), shapes)
         except (ReportableRuntimeError, SyntaxError) as exc:
             raise InputError(
                 f"the SHACL shapes cannot be run: {exc}",
@@ -181,9 +202,9 @@ def run_shacl(loaded: LoadedGraph, shapes: Graph) -> tuple[list[ValidationResult
     return results, report
 
 
-def _pyshacl(loaded: LoadedGraph, shapes: Graph) -> Graph:
+def _pyshacl(data: Graph, shapes: Graph) -> Graph:
     _conforms, report, _text = pyshacl.validate(
-        _OxigraphQueryDataset(loaded.dataset),
+        data,
         shacl_graph=shapes,
         inplace=True,  # nothing is added (no inference, no rules); the view shares the store
         inference="none",
