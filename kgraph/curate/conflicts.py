@@ -132,7 +132,7 @@ class _Finder:
                 if isinstance(g, ox.NamedNode) and g.value not in _NOT_SOURCES}
 
     def one(self, s: Term, p: str, g: Term) -> Term | None:
-        for q in self.st.quads_for_pattern(s, N(p), None, g):  # type: ignore[arg-type]
+        for q in self.st.quads_for_pattern(s, N(p), None, g):
             return q.object
         return None
 
@@ -149,7 +149,7 @@ class _Finder:
                 return None
 
         def day(p: str) -> dt.date | None:
-            v = self.one(instant, KGO + p, g)  # type: ignore[arg-type]
+            v = self.one(instant, KGO + p, g)
             try:
                 return dt.date.fromisoformat(v.value) if isinstance(v, ox.Literal) else None
             except ValueError:
@@ -254,7 +254,7 @@ class _Finder:
                              self.quotes(c, g))))
 
     def _evidence_quotes(self, s: Term, p: Term, o: Term, g: Term) -> tuple[str, ...]:
-        for q in self.st.quads_for_pattern(None, N(RDF + "subject"), s, g):  # type: ignore[arg-type]
+        for q in self.st.quads_for_pattern(None, N(RDF + "subject"), s, g):
             ev = q.subject
             if self.one(ev, RDF + "predicate", g) == p and self.one(ev, RDF + "object", g) == o:
                 return self.quotes(ev, g)

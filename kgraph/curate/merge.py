@@ -107,7 +107,7 @@ def rewrite(quads: list[ox.Quad], keep: ox.NamedNode, drop: ox.NamedNode
             if predicate == DESCRIPTION:
                 continue  # KEEP's own description wins
             predicate = ALT  # DROP's name stays, as a variant of KEEP
-        out.append(ox.Quad(sub(q.subject), predicate, sub(q.object),  # type: ignore[arg-type]
+        out.append(ox.Quad(sub(q.subject), predicate, sub(q.object),
                            q.graph_name))
     return out, changed
 

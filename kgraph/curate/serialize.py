@@ -119,7 +119,7 @@ def canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
             return ox.BlankNode("b" + digest(term, frozenset()))
         return term
 
-    return {ox.Quad(rename(q.subject), q.predicate, rename(q.object), q.graph_name)  # type: ignore[arg-type]
+    return {ox.Quad(rename(q.subject), q.predicate, rename(q.object), q.graph_name)
             for q in quads}
 
 

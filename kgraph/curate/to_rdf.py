@@ -128,12 +128,12 @@ class _Builder:
 
     # -- output helpers ------------------------------------------------------------------------
     def add(self, s: ox.NamedNode | ox.BlankNode, p: str, o: Term) -> None:
-        self.out.source_quads.add(ox.Quad(s, N(p), o, self.g))  # type: ignore[arg-type]
+        self.out.source_quads.add(ox.Quad(s, N(p), o, self.g))
         if isinstance(s, ox.NamedNode):
             self.out.touched.add(s.value)
 
     def curate(self, s: ox.NamedNode | ox.BlankNode, p: str, o: Term) -> None:
-        self.out.curation_quads.add(ox.Quad(s, N(p), o, self.cur))  # type: ignore[arg-type]
+        self.out.curation_quads.add(ox.Quad(s, N(p), o, self.cur))
         if isinstance(s, ox.NamedNode):
             self.out.touched.add(s.value)
 
