@@ -6,6 +6,10 @@ facts, dated roles and a share of graded claims. Everything is made up; the seed
 
     python bench/curate_sheet.py --data /tmp/kgbench-1m/data --statements 10000 \\
         --out /tmp/bench-sheet.yaml
+
+``--time PROJECT`` then adds the sheet to the project folder PROJECT (ontology/, shapes/, data/)
+with ``add_sheet(..., dry_run=True)`` and prints its phases (``AddResult.timings``) as JSON,
+the figures of docs/performance.md ("Curation"); ``--no-reasoner`` skips the OWL check.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -79,9 +84,23 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--statements", type=int, default=10_000)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--time", type=Path, metavar="PROJECT",
+                        help="then time add_sheet (dry run) of the sheet into PROJECT")
+    parser.add_argument("--no-reasoner", action="store_true")
     args = parser.parse_args()
     args.out.write_text(make_sheet(args.data, args.statements), encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
+    if args.time is not None:
+        from kgraph.curate.add import add_sheet
+
+        started = time.perf_counter()
+        result = add_sheet(args.out, root=args.time, dry_run=True, reasoner=not args.no_reasoner)
+        print(json.dumps({
+            "new_triples": result.new_quads, "validation": result.validation,
+            "timings": {k: round(v, 2) for k, v in result.timings.items()},
+            "total": round(sum(result.timings.values()), 2),
+            "wall": round(time.perf_counter() - started, 2),
+        }, indent=2))
 
 
 if __name__ == "__main__":
