@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,30 @@ def test_cancel_ends_the_child() -> None:
     pending.cancel()  # kills and reaps it: returns at once instead of hanging
     os.close(read)
     os.close(write)
+
+
+def test_the_child_does_not_keep_the_parents_lock(tmp_path: Path) -> None:
+    # kgraph add holds a lock on data/ while the child works: once the parent lets go (or
+    # dies), the lock is free although the child is still running
+    import fcntl
+    import time
+
+    fd = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    pending = background.start(lambda: time.sleep(30))
+    try:
+        os.close(fd)  # the parent's copy: the lock is released unless the child has one
+        free = False
+        deadline = time.monotonic() + 5  # the child closes its copy as it starts
+        while not free and time.monotonic() < deadline:
+            other = os.open(tmp_path, os.O_RDONLY)
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                free = True
+            except BlockingIOError:
+                time.sleep(0.05)
+            finally:
+                os.close(other)
+        assert free, "the forked child still holds the parent's lock"
+    finally:
+        pending.cancel()

@@ -5,7 +5,9 @@ A thread does not do it: the preparation is pure Python, so the thread and the s
 on the interpreter lock and the two together take as long as one after the other (measured: 18 s
 either way on the neighbourhood of a 10,000-statement sheet). So :func:`start` forks: the child
 sees the parent's memory as it was (copy-on-write, nothing is serialised on the way in), runs the
-function and sends back its pickled result or exception through a pipe.
+function and sends back its pickled result or exception through a pipe. The child keeps no
+descriptor of the parent's but the standard streams (so the function must open what it
+reads): a lock the parent holds dies with the parent.
 
 Forking is only safe with no other thread running (a lock held by another thread stays locked
 in the child forever), and only POSIX has it; otherwise :func:`start` falls back to a thread,
@@ -29,6 +31,13 @@ from kgraph.errors import KGraphError
 __all__ = ["Pending", "start"]
 
 T = TypeVar("T")
+
+
+def _max_fd() -> int:
+    try:
+        return max(int(os.sysconf("SC_OPEN_MAX")), 3)
+    except (AttributeError, ValueError, OSError):
+        return 1 << 16
 
 
 class Pending(Generic[T]):
@@ -141,6 +150,10 @@ def _child(fn: Callable[[], object], write: int) -> None:
     try:
         with contextlib.suppress(OSError):
             os.setpgid(0, 0)  # see _Forked.cancel
+        # drop the parent's other descriptors: a lock the parent holds (kgraph add's lock on
+        # data/) must not outlive the parent in an orphaned child
+        os.closerange(3, write)
+        os.closerange(write + 1, _max_fd())
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         try:
             payload = pickle.dumps((True, fn()))
