@@ -395,9 +395,9 @@ def _child_main() -> None:
             send({"chunk": str(path)})
 
     with open(final, "wb") as blank:
-        asserted = out / "asserted.nq"
-        memory.dump(str(asserted), format=ox.RdfFormat.N_QUADS)
-        with open(asserted, "rb") as lines:
+
+        def sort(lines: Iterable[bytes]) -> None:
+            """Lines with a blank node to ``blank``, the others to the parent in chunks."""
             for line in lines:
                 if has_blank_node(line):
                     blank.write(line)
@@ -405,19 +405,17 @@ def _child_main() -> None:
                 chunk.append(line)
                 if len(chunk) >= BULK_CHUNK_LINES:
                     flush_chunk()
+            flush_chunk()
+
+        asserted = out / "asserted.nq"
+        memory.dump(str(asserted), format=ox.RdfFormat.N_QUADS)
+        with open(asserted, "rb") as lines:
+            sort(lines)
         asserted.unlink()
-        flush_chunk()
         inferred = infer(memory)
         added = memory.dump(format=ox.RdfFormat.N_TRIPLES,
                             from_graph=ox.NamedNode(INFERRED_GRAPH)) or b""
-        for line in as_quad_lines(added, INFERRED_GRAPH).splitlines(keepends=True):
-            if has_blank_node(line):
-                blank.write(line)
-                continue
-            chunk.append(line)
-            if len(chunk) >= BULK_CHUNK_LINES:
-                flush_chunk()
-        flush_chunk()
+        sort(as_quad_lines(added, INFERRED_GRAPH).splitlines(keepends=True))
     send({"final": str(final), "quads": len(memory), "inferred": inferred})
 
 
