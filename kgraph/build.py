@@ -232,6 +232,7 @@ def _load_into(directory: Path, parts: Iterable[bytes | Path], *, yielding: bool
     (and so are the loader's own threads), so that the process producing the parts — on the
     critical path — keeps its core; the last part is loaded at normal priority.
     """
+    import sys
     import threading
 
     holder = [ox.Store(str(directory))]
@@ -252,8 +253,9 @@ def _load_into(directory: Path, parts: Iterable[bytes | Path], *, yielding: bool
             failure: list[BaseException] = []
 
             def background() -> None:
-                with contextlib.suppress(OSError, AttributeError):  # Linux: per thread
-                    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+                if sys.platform.startswith("linux"):  # there the nice value is per thread
+                    with contextlib.suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
                 try:
                     previous: bytes | Path | None = None
                     for part in parts:
