@@ -10,7 +10,8 @@ inputs (every file's name and bytes, the inference rules, the kgraph and pyoxigr
 temporary directory and renamed into place only when complete, with a marker file holding the
 hash, so a crash mid-build leaves no half store. Opening checks the marker and probes the
 store; a cache that is missing its marker, has the wrong one, or does not open is deleted and
-rebuilt, never trusted.
+rebuilt, never trusted. A finished build deletes the builds of the same project it supersedes,
+unless a process still has them open (:mod:`kgraph.prune`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import kgraph
 from kgraph.errors import ParseError, StoreError
 from kgraph.infer import RULES_DIR, infer
 from kgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kgraph.prune import prune_superseded
 from kgraph.store.lines import as_quad_lines, has_blank_node
 
 __all__ = [
@@ -458,6 +460,7 @@ def build_embedded(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    prune_superseded(cache, target, info.files, MARKER)
     return target, info
 
 

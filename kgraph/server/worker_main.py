@@ -278,14 +278,16 @@ def main(argv: list[str]) -> int:
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     try:
-        store = ox.Store.read_only(argv[1])
+        disk = ox.Store.read_only(argv[1])
+        store = disk
         memory_quads = int(argv[2]) if len(argv) > 2 else 0
-        if memory_quads and len(store) <= memory_quads:
+        if memory_quads and len(disk) <= memory_quads:
             # A small dataset is copied into memory: the same answers, several times faster
-            # on joins than reading RocksDB (the directory stays open read-only, unchanged).
-            in_memory = ox.Store()
-            in_memory.bulk_extend(store.quads_for_pattern(None, None, None, None))
-            store = in_memory
+            # on joins than reading RocksDB. The directory stays open read-only (``disk`` lives
+            # as long as this function), so the build cache sees it in use and never prunes it
+            # under a running server.
+            store = ox.Store()
+            store.bulk_extend(disk.quads_for_pattern(None, None, None, None))
     except OSError as exc:
         stdout.write(protocol.encode(("failed", str(exc).splitlines()[0] if str(exc) else "")))
         stdout.flush()
