@@ -56,13 +56,15 @@ from types import SimpleNamespace
 from typing import Any
 
 import owlready2
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from kgraph.errors import ReasonerError
 from kgraph.namespaces import KGG, ONTOLOGY_GRAPH
+from kgraph.store.terms import from_rdflib
 from kgraph.validate.owl_explain import NUMERIC_DATATYPES, explain, name_of
 
 __all__ = [
@@ -165,9 +167,19 @@ def flatten(graph: Graph | Dataset) -> Graph:
     return out
 
 
-def prepare(graph: Graph) -> ReasonerInput:
-    """The copy of a flat ``graph`` HermiT can read (see the module docstring, items 1-4)."""
-    out = Graph()
+def _triples(graph: Graph | Dataset) -> list[tuple[Node, Node, Node]]:
+    """Every triple of ``graph`` (all named graphs of a Dataset), repeats included."""
+    if isinstance(graph, ConjunctiveGraph):  # Dataset is a ConjunctiveGraph
+        return [(s, p, o) for s, p, o, _ in graph.quads((None, None, None, None))]
+    return list(graph)
+
+
+def _adjust(triples: list[tuple[Node, Node, Node]]) -> tuple[
+    set[tuple[Node, Node, Node]], tuple[str, ...], tuple[tuple[Node, Node, Literal], ...]
+]:
+    """The reasoner's copy of ``triples`` (see the module docstring, items 1-4), what was
+    adjusted (one note per kind) and the ill-typed literals left out."""
+    out: set[tuple[Node, Node, Node]] = set()
     dates = 0
     dropped: Counter[str] = Counter()
     axioms: Counter[str] = Counter()
@@ -176,7 +188,7 @@ def prepare(graph: Graph) -> ReasonerInput:
     # datatypes outside the map: those of the literals present, and known ones used in axioms
     foreign = {
         str(o.datatype)
-        for o in graph.objects()
+        for _, _, o in triples
         if isinstance(o, Literal) and o.datatype is not None
     }
     foreign = (foreign | _RDF_DATATYPES) - OWL2_DATATYPES - {str(XSD.date)}
@@ -187,7 +199,12 @@ def prepare(graph: Graph) -> ReasonerInput:
             return True
         return text.startswith(_XSD_NS) and text not in OWL2_DATATYPES and text != str(XSD.date)
 
-    for s, p, o in graph:
+    seen: set[tuple[Node, Node, Node]] = set()
+    for triple in triples:
+        if triple in seen:  # a statement repeated in several named graphs counts once
+            continue
+        seen.add(triple)
+        s, p, o = triple
         if isinstance(s, URIRef) and _unsupported_datatype(s):
             axioms[_short(s)] += 1
             continue
@@ -235,7 +252,33 @@ def prepare(graph: Graph) -> ReasonerInput:
         notes.append(f"{renamed} rdf:subject/predicate/object statement(s) read as annotations")
     if ill:
         notes.append(f"{len(ill)} ill-typed literal(s) left out and reported")
-    return ReasonerInput(graph=out, adjustments=tuple(notes), ill_typed=tuple(ill))
+    return out, tuple(notes), tuple(ill)
+
+
+def prepare(graph: Graph) -> ReasonerInput:
+    """The copy of a flat ``graph`` HermiT can read (see the module docstring, items 1-4)."""
+    triples, notes, ill = _adjust(_triples(graph))
+    out = Graph()
+    for triple in triples:
+        out.add(triple)
+    return ReasonerInput(graph=out, adjustments=notes, ill_typed=ill)
+
+
+def _ntriples(triples: set[tuple[Node, Node, Node]]) -> bytes:
+    """The reasoner's copy as N-Triples, written by pyoxigraph (no rdflib Graph in between)."""
+    blank: dict[BNode, ox.BlankNode] = {}  # one pyoxigraph node per rdflib node, whatever its id
+
+    def term(node: Node) -> Any:
+        if isinstance(node, BNode):
+            if node not in blank:
+                blank[node] = ox.BlankNode()
+            return blank[node]
+        return from_rdflib(node)
+
+    return ox.serialize(
+        (ox.Triple(term(s), term(p), term(o)) for s, p, o in triples),
+        format=ox.RdfFormat.N_TRIPLES,
+    ) or b""
 
 
 def check_consistency(graph: Graph | Dataset) -> ConsistencyResult:
@@ -245,22 +288,22 @@ def check_consistency(graph: Graph | Dataset) -> ConsistencyResult:
     a Java crash, input it rejects).
     """
     started = time.perf_counter()
-    flat = flatten(graph)
-    prepared = prepare(flat)
-    verdict = _hermit(prepared.graph)
-    ill_lines = tuple(
-        f"{name_of(s, flat)} has {name_of(p)} {name_of(o)}, which is not a valid "
-        f"{name_of(o.datatype)}"
-        for s, p, o in prepared.ill_typed
-    )
-    if verdict.consistent and not verdict.unsatisfiable and not ill_lines:
+    triples, adjustments, ill_typed = _adjust(_triples(graph))
+    verdict = _hermit_ntriples(_ntriples(triples))
+    if verdict.consistent and not verdict.unsatisfiable and not ill_typed:
         return ConsistencyResult(
             consistent=True,
             explanation="HermiT finds the ontology and data consistent and every class "
             "satisfiable.",
             seconds=time.perf_counter() - started,
-            adjustments=prepared.adjustments,
+            adjustments=adjustments,
         )
+    flat = flatten(graph)  # for the explanation only
+    ill_lines = tuple(
+        f"{name_of(s, flat)} has {name_of(p)} {name_of(o)}, which is not a valid "
+        f"{name_of(o.datatype)}"
+        for s, p, o in ill_typed
+    )
     clashes: list[str] = list(ill_lines)
     lines: list[str] = []
     if not verdict.consistent:
@@ -288,7 +331,7 @@ def check_consistency(graph: Graph | Dataset) -> ConsistencyResult:
         seconds=time.perf_counter() - started,
         clashes=tuple(clashes),
         unsatisfiable=verdict.unsatisfiable,
-        adjustments=prepared.adjustments,
+        adjustments=adjustments,
     )
 
 
@@ -297,6 +340,11 @@ def check_consistency(graph: Graph | Dataset) -> ConsistencyResult:
 
 def _hermit(graph: Graph) -> _Verdict:
     """Run HermiT on ``graph`` in a fresh owlready2 world."""
+    return _hermit_ntriples(graph.serialize(format="nt", encoding="utf-8"))
+
+
+def _hermit_ntriples(ntriples: bytes) -> _Verdict:
+    """Run HermiT on an N-Triples document in a fresh owlready2 world."""
     java = owlready2.JAVA_EXE
     if shutil.which(java) is None:
         raise ReasonerError(
@@ -305,7 +353,7 @@ def _hermit(graph: Graph) -> _Verdict:
         )
     with tempfile.TemporaryDirectory(prefix="kgraph-owl-") as tmp:
         path = Path(tmp) / "input.nt"
-        graph.serialize(destination=str(path), format="nt", encoding="utf-8")
+        path.write_bytes(ntriples)
         world = owlready2.World()
         try:
             try:
