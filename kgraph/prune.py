@@ -5,7 +5,8 @@ hash); at a million triples one is ~360 MB. When a build finishes, the builds of
 project* (the same input directories, read from their markers) that it replaces are deleted —
 except any that a running process holds open (a server, a notebook): on Linux those have file
 descriptors into the directory under ``/proc``. Where ``/proc`` cannot tell, nothing is deleted.
-Builds of other projects, unfinished builds and anything that is not a build are left alone.
+Unfinished builds are deleted only when abandoned: their process is gone and nothing has touched
+them for an hour. Builds of other projects and anything that is not a build are left alone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -50,6 +52,33 @@ def directories_in_use(candidates: Iterable[Path]) -> set[Path] | None:
     return found
 
 
+#: an unfinished build left this long by a process that is gone is abandoned
+ABANDONED_AFTER = 3600.0
+
+
+def _abandoned(cache: Path) -> list[Path]:
+    """Temporary build directories (``.build-<hash>-<pid>-...``) whose process has gone and
+    that nothing has touched for :data:`ABANDONED_AFTER` seconds (a crash, a kill)."""
+    out = []
+    now = time.time()
+    for entry in cache.glob(".build-*"):
+        parts = entry.name.split("-")
+        try:
+            pid = int(parts[2])
+            if now - entry.stat().st_mtime < ABANDONED_AFTER:
+                continue
+        except (IndexError, ValueError, OSError):
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # its process still runs
+        except ProcessLookupError:
+            out.append(entry)
+        except OSError:
+            continue  # another user's process: not ours to judge
+    return out
+
+
 def prune_superseded(cache: Path, kept: Path, files: Iterable[str], marker: str) -> list[Path]:
     """Delete the finished builds in ``cache`` (directories with a ``marker`` file) of the project
     that ``files`` belong to, other than ``kept`` and those in use; returns what was deleted."""
@@ -64,6 +93,7 @@ def prune_superseded(cache: Path, kept: Path, files: Iterable[str], marker: str)
                 candidates.append(entry)
         except (OSError, ValueError, AttributeError, TypeError):
             continue  # not a finished build: leave it
+    candidates += _abandoned(cache)
     in_use = directories_in_use(candidates)
     if in_use is None:
         return []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,24 @@ def test_a_build_another_process_has_open_is_kept(tmp_path: Path) -> None:
     _edit(project, "another edit, nobody reading")
     build_embedded(Inputs.from_dir(project), cache)
     assert not old.exists() and not new.exists()
+
+
+def test_an_abandoned_unfinished_build_is_deleted_a_live_one_kept(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = cache / f".build-0123456789ab-{gone.stdout.strip()}-deadbeef"
+    live = cache / f".build-0123456789ab-{os.getpid()}-cafecafe"
+    fresh = cache / f".build-0123456789ab-{gone.stdout.strip()}-0badf00d"
+    for d in (dead, live, fresh):
+        d.mkdir()
+        (d / "000001.sst").write_bytes(b"half a store")
+    old = time.time() - 2 * 3600
+    for d in (dead, live):
+        os.utime(d, (old, old))
+    build_embedded(Inputs.from_dir(project), cache)
+    assert not dead.exists()  # its process is gone and it is two hours old
+    assert live.is_dir()  # its process (this one) still runs
+    assert fresh.is_dir()  # touched a moment ago: maybe still being written
