@@ -158,18 +158,16 @@ def stats_command(fmt: str, graph: str | None, timeout: float) -> None:
     click.echo(f"triples   {stats.triples:>8,}  (asserted {stats.asserted:,}, "
                f"inferred {stats.inferred:,})")
     click.echo(f"entities  {stats.entities:>8,}")
-    click.echo("\ngraphs")
-    for g, n in stats.graphs.items():
-        click.echo(f"  {short(g):<40}{n:>8,}")
-    click.echo("\nentities per class")
-    for c, n in stats.classes.items():
-        click.echo(f"  {c:<40}{n:>8,}")
-    click.echo("\nclaims per status")
-    for s, n in stats.claims_by_status.items():
-        click.echo(f"  {s:<40}{n:>8,}")
-    click.echo("\nclaims per grade (reliability A-F, credibility 1-6)")
-    for s, n in stats.claims_by_grade.items():
-        click.echo(f"  {s:<40}{n:>8,}")
+    sections = [
+        ("graphs", {short(g): n for g, n in stats.graphs.items()}),
+        ("entities per class", stats.classes),
+        ("claims per status", stats.claims_by_status),
+        ("claims per grade (reliability A-F, credibility 1-6)", stats.claims_by_grade),
+    ]
+    for title, counts in sections:
+        click.echo(f"\n{title}")
+        for name, n in counts.items():
+            click.echo(f"  {name:<40}{n:>8,}")
 
 
 @click.command("export")

@@ -108,13 +108,17 @@ def job_query(store: ox.Store, args: dict[str, Any]) -> dict[str, Any]:
     named_graphs = _graphs(args.get("named_graphs"))
     union = bool(args.get("union", True)) and default_graph is None
     subs = {ox.Variable(k): from_term(v) for k, v in (args.get("bindings") or {}).items()}
-    result = store.query(
-        args["query"],
-        use_default_graph_as_union=union,
-        default_graph=default_graph,
-        named_graphs=named_graphs,
-        substitutions=subs or None,
-    )
+
+    def run() -> Any:
+        return store.query(
+            args["query"],
+            use_default_graph_as_union=union,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            substitutions=subs or None,
+        )
+
+    result = run()
     fmt = args["format"]
     if isinstance(result, ox.QueryBoolean):
         return {"body": serialize_boolean(bool(result), fmt), "truncated": False, "count": 1}
@@ -128,13 +132,7 @@ def job_query(store: ox.Store, args: dict[str, Any]) -> dict[str, Any]:
             return {"body": b"".join(sink.parts), "truncated": False, "count": None}
         except _Full:
             pass
-        result = store.query(
-            args["query"],
-            use_default_graph_as_union=union,
-            default_graph=default_graph,
-            named_graphs=named_graphs,
-            substitutions=subs or None,
-        )
+        result = run()  # the answer was too big for the fast path: again, counting rows
         assert isinstance(result, ox.QuerySolutions)
         body, truncated, count = serialize_solutions(result, fmt, max_rows)
     else:
