@@ -36,7 +36,7 @@ from kgraph.errors import ParseError, StoreError
 from kgraph.infer import RULES_DIR, infer
 from kgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kgraph.prune import prune_superseded
-from kgraph.store.lines import as_quad_lines, has_blank_node
+from kgraph.store.lines import as_quad_lines
 
 __all__ = [
     "MARKER",
@@ -150,23 +150,24 @@ def _parse_error(exc: SyntaxError, source: Path) -> ParseError:
 
 def populate(store: ox.Store, inputs: Inputs, *, bulk: bool = False) -> None:
     """Parse every input into ``store``: ontology files into kgg:ontology, data as declared."""
-    onto = ox.NamedNode(ONTOLOGY_GRAPH)
     for f in inputs.ontology:
-        try:
-            if bulk:
-                store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=onto)
-            else:
-                store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=onto)
-        except SyntaxError as exc:
-            raise _parse_error(exc, f) from None
+        load_file(store, f, ontology=True, bulk=bulk)
     for f in inputs.data:
-        try:
-            if bulk:
-                store.bulk_load(path=str(f), format=ox.RdfFormat.TRIG)
-            else:
-                store.load(path=str(f), format=ox.RdfFormat.TRIG)
-        except SyntaxError as exc:
-            raise _parse_error(exc, f) from None
+        load_file(store, f, bulk=bulk)
+
+
+def load_file(store: ox.Store, path: Path, *, ontology: bool = False, bulk: bool = False) -> None:
+    """Parse one input file into ``store`` (an ontology file into kgg:ontology); a syntax
+    error becomes a :class:`ParseError` naming the file, line and column."""
+    fmt = ox.RdfFormat.TURTLE if ontology else ox.RdfFormat.TRIG
+    graph = ox.NamedNode(ONTOLOGY_GRAPH) if ontology else None
+    try:
+        if bulk:
+            store.bulk_load(path=str(path), format=fmt, to_graph=graph)
+        else:
+            store.load(path=str(path), format=fmt, to_graph=graph)
+    except SyntaxError as exc:
+        raise _parse_error(exc, path) from None
 
 
 def build_in_memory(inputs: Inputs) -> ox.Store:
@@ -203,7 +204,9 @@ def _probe(path: Path) -> bool:
 
 #: inputs larger than this (bytes) are parsed and inferred in a child process (see below)
 CHILD_PROCESS_BYTES: Final = 8_000_000
-#: lines of N-Quads per bulk load of blank-node-free quads (the loader's memory grows with it)
+#: input bytes the child parses between two sends (the first send starts the parent's load)
+CHUNK_INPUT_BYTES: Final = 4_000_000
+#: lines of N-Quads per file the child sends of what inference added
 BULK_CHUNK_LINES: Final = 100_000
 
 
@@ -226,32 +229,35 @@ def _build_in_process(directory: Path, inputs: Inputs, phases: dict[str, float])
 def _load_into(directory: Path, parts: Iterable[bytes | Path], *, yielding: bool = False) -> None:
     """Bulk-load N-Quads ``parts`` (bytes or files, deleted once loaded) into a new store.
 
-    Every bulk load gives the blank nodes it reads fresh identities, so the quads of one blank
-    node must all be in the same part: the callers keep blank-node-free quads apart and load
-    every quad that mentions a blank node in a single part, the last one.
+    Files are read by a parser that keeps the blank node labels they hold (see
+    :mod:`kgraph.store.lines`): the parts of one dataset may split a blank node's statements.
+    With ``yielding``, the parts are loaded in a thread at a lower CPU priority (and so are the
+    loader's own threads), so that the process producing them keeps its core.
 
-    With ``yielding``, every part but the last is loaded in a thread at a lower CPU priority
-    (and so are the loader's own threads), so that the process producing the parts — on the
-    critical path — keeps its core; the last part is loaded at normal priority.
+    A store loaded in several parts holds them as overlapping layers that every lookup must
+    visit; it is compacted into one at the end (at 1M quads, 1.5 s that make the role-at-date
+    query ~20% faster, see docs/performance.md).
     """
     import sys
     import threading
 
     holder = [ox.Store(str(directory))]
+    loads = [0]
 
     def load(part: bytes | Path) -> None:
         if isinstance(part, Path):
-            holder[0].bulk_load(path=str(part), format=ox.RdfFormat.N_QUADS, lenient=True)
+            holder[0].bulk_extend(ox.parse(path=str(part), format=ox.RdfFormat.N_QUADS,
+                                           lenient=True, rename_blank_nodes=False))
             part.unlink()
         else:
             holder[0].bulk_load(part, format=ox.RdfFormat.N_QUADS, lenient=True)
+        loads[0] += 1
 
     try:
         if not yielding:
             for part in parts:
                 load(part)
         else:
-            pending: list[bytes | Path] = []
             failure: list[BaseException] = []
 
             def background() -> None:
@@ -259,13 +265,8 @@ def _load_into(directory: Path, parts: Iterable[bytes | Path], *, yielding: bool
                     with contextlib.suppress(OSError):
                         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
                 try:
-                    previous: bytes | Path | None = None
                     for part in parts:
-                        if previous is not None:
-                            load(previous)
-                        previous = part
-                    if previous is not None:
-                        pending.append(previous)
+                        load(part)
                 except BaseException as exc:  # handed to the caller below
                     failure.append(exc)
 
@@ -274,8 +275,8 @@ def _load_into(directory: Path, parts: Iterable[bytes | Path], *, yielding: bool
             worker.join()
             if failure:
                 raise failure[0]
-            for part in pending:
-                load(part)
+        if loads[0] > 1:
+            holder[0].optimize()
         holder[0].flush()
     finally:
         holder.clear()  # close the store before the directory is renamed or removed
@@ -285,12 +286,11 @@ def _load_into(directory: Path, parts: Iterable[bytes | Path], *, yielding: bool
 def _build_in_child(directory: Path, inputs: Inputs, phases: dict[str, float]) -> tuple[int, int]:
     """Parse and infer in a child process while this one bulk-loads what the child sends.
 
-    The child parses everything into an in-memory store and writes the quads that mention no
-    blank node in files of :data:`BULK_CHUNK_LINES` lines, which this process bulk-loads while
-    the child infers; then it writes what inference added: blank-node-free chunks again, then
-    every quad that mentions a blank node, loaded last in one bulk load (blank nodes keep
-    their identity only within one load). The child's memory is returned when it exits, and
-    small chunks keep the loader's memory low while both run.
+    The child parses the inputs into an in-memory store a few megabytes at a time and, after
+    each step, writes the graphs it has completed to a file of N-Quads, which this process
+    bulk-loads while the child goes on parsing and then inferring; then it writes what
+    inference added. Blank node labels travel unchanged from the child's store to this one
+    (see :func:`_load_into`). The child's memory is returned when it exits.
     """
     import subprocess
     import sys
@@ -298,7 +298,8 @@ def _build_in_child(directory: Path, inputs: Inputs, phases: dict[str, float]) -
 
     parts = Path(tempfile.mkdtemp(prefix=directory.name + ".parts-", dir=directory.parent))
     spec = json.dumps({"ontology": [str(p) for p in inputs.ontology],
-                       "data": [str(p) for p in inputs.data], "out": str(parts)})
+                       "data": [str(p) for p in inputs.data], "out": str(parts),
+                       "chunk_bytes": CHUNK_INPUT_BYTES, "chunk_lines": BULK_CHUNK_LINES})
     errors = open(parts / "stderr.txt", "w+b")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "kgraph.build", "--stream"], stdin=subprocess.PIPE,
@@ -306,6 +307,7 @@ def _build_in_child(directory: Path, inputs: Inputs, phases: dict[str, float]) -
     )
     answer: dict[str, object] = {}
     started = time.perf_counter()
+    clock = time.monotonic()  # the clock both processes read (CLOCK_MONOTONIC)
 
     def messages() -> Iterator[Path]:
         assert proc.stdin is not None and proc.stdout is not None
@@ -313,14 +315,14 @@ def _build_in_child(directory: Path, inputs: Inputs, phases: dict[str, float]) -
         proc.stdin.close()
         for raw in proc.stdout:
             message = json.loads(raw)
-            phases.setdefault("parsed", time.perf_counter() - started)
             if "chunk" in message:
                 yield Path(message["chunk"])
+            elif "parsed" in message:  # the child's own clock: this process may be behind
+                phases["parsed"] = float(message["at"]) - clock
             else:
                 answer.update(message)
                 if "final" in message:
-                    phases["inferred"] = time.perf_counter() - started
-                    yield Path(message["final"])
+                    phases["inferred"] = float(message["at"]) - clock
                 return
 
     try:
@@ -366,6 +368,12 @@ def _build_into(directory: Path, inputs: Inputs, phases: dict[str, float]) -> tu
     return _build_in_process(directory, inputs, phases)
 
 
+def _graph_lines(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> bytes:
+    """The statements of one graph of ``store`` as N-Quads lines."""
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    return data if isinstance(graph, ox.DefaultGraph) else as_quad_lines(data, graph.value)
+
+
 def _child_main() -> None:
     """``python -m kgraph.build --stream``: the child side of :func:`_build_in_child`."""
     import sys
@@ -374,53 +382,56 @@ def _child_main() -> None:
     inputs = Inputs(ontology=tuple(Path(p) for p in spec["ontology"]),
                     data=tuple(Path(p) for p in spec["data"]))
     out = Path(spec["out"])
+    memory = ox.Store()
+    sent_graphs: set[ox.NamedNode] = set()
+    counts = {"files": 0, "lines": 0}
 
     def send(message: dict[str, object]) -> None:
         sys.stdout.write(json.dumps(message) + "\n")
         sys.stdout.flush()
 
-    memory = ox.Store()
+    def write(data: bytes) -> None:
+        if data:
+            path = out / f"chunk-{counts['files']:05d}.nq"
+            path.write_bytes(data)
+            counts["files"] += 1
+            counts["lines"] += data.count(b"\n")
+            send({"chunk": str(path)})
+
+    def send_new_graphs() -> None:
+        new = [g for g in memory.named_graphs()
+               if isinstance(g, ox.NamedNode) and g not in sent_graphs]
+        sent_graphs.update(new)
+        write(b"".join(_graph_lines(memory, g) for g in new))
+
     try:
-        populate(memory, inputs)
+        for f in inputs.ontology:
+            load_file(memory, f, ontology=True)
+        parsed = 0
+        for f in inputs.data:
+            load_file(memory, f)
+            parsed += f.stat().st_size
+            if parsed >= spec["chunk_bytes"]:
+                send_new_graphs()
+                parsed = 0
     except ParseError as exc:
         send({"error": exc.message.split(": ", 1)[-1], "source": exc.source,
               "line": exc.line, "column": exc.column})
         return
-    final = out / "blank-and-inferred.nq"
-    chunk: list[bytes] = []
-    count = 0
-
-    def flush_chunk() -> None:
-        nonlocal chunk, count
-        if chunk:
-            path = out / f"chunk-{count:05d}.nq"
-            path.write_bytes(b"".join(chunk))
-            chunk, count = [], count + 1
-            send({"chunk": str(path)})
-
-    with open(final, "wb") as blank:
-
-        def sort(lines: Iterable[bytes]) -> None:
-            """Lines with a blank node to ``blank``, the others to the parent in chunks."""
-            for line in lines:
-                if has_blank_node(line):
-                    blank.write(line)
-                    continue
-                chunk.append(line)
-                if len(chunk) >= BULK_CHUNK_LINES:
-                    flush_chunk()
-            flush_chunk()
-
-        asserted = out / "asserted.nq"
-        memory.dump(str(asserted), format=ox.RdfFormat.N_QUADS)
-        with open(asserted, "rb") as lines:
-            sort(lines)
-        asserted.unlink()
-        inferred = infer(memory)
-        added = memory.dump(format=ox.RdfFormat.N_TRIPLES,
-                            from_graph=ox.NamedNode(INFERRED_GRAPH)) or b""
-        sort(as_quad_lines(added, INFERRED_GRAPH).splitlines(keepends=True))
-    send({"final": str(final), "quads": len(memory), "inferred": inferred})
+    send_new_graphs()
+    write(_graph_lines(memory, ox.DefaultGraph()))
+    if counts["lines"] != len(memory):
+        # a graph went on in a later file, after it was sent: send everything again (a quad
+        # loaded twice is stored once, and blank node labels are the same both times)
+        write(memory.dump(format=ox.RdfFormat.N_QUADS) or b"")
+    send({"parsed": len(memory), "at": time.monotonic()})
+    inferred = infer(memory)
+    added = _graph_lines(memory, ox.NamedNode(INFERRED_GRAPH)).splitlines(keepends=True)
+    step = max(1, int(spec["chunk_lines"]))
+    for i in range(0, len(added), step):
+        write(b"".join(added[i:i + step]))
+    send({"final": True, "quads": len(memory), "inferred": inferred,
+          "at": time.monotonic()})
 
 
 def build_embedded(

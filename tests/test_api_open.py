@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -126,7 +127,9 @@ def test_big_inputs_are_parsed_in_a_child_process_with_the_same_result(
     import kgraph.build as build
 
     monkeypatch.setattr(build, "CHILD_PROCESS_BYTES", 0)
-    monkeypatch.setattr(build, "BULK_CHUNK_LINES", 50)  # many loads: blank nodes must survive
+    # a load per data file and per 50 inferred statements: blank nodes must survive them all
+    monkeypatch.setattr(build, "CHUNK_INPUT_BYTES", 0)
+    monkeypatch.setattr(build, "BULK_CHUNK_LINES", 50)
     project = copy_project(tmp_path)
     path, info = build_embedded(Inputs.from_dir(project), tmp_path / "cache")
     assert kg.build_info is not None
@@ -141,6 +144,30 @@ def test_big_inputs_are_parsed_in_a_child_process_with_the_same_result(
         build_embedded(Inputs.from_dir(project), tmp_path / "cache")
     assert caught.value.source is not None and caught.value.source.endswith("zz-broken.trig")
     assert caught.value.line == 3
+
+
+def test_a_graph_continued_in_a_later_file_is_loaded_whole_by_the_child_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kgraph.build as build
+
+    project = copy_project(tmp_path)
+    first = sorted((project / "data").glob("*.trig"))[0]
+    # a later file adds to the first file's graph (a blank node included), after the child
+    # process has sent that graph
+    graph = re.search(r"^(?:GRAPH\s+)?(\S+)\s*\{\s*$", first.read_text(), re.M)
+    assert graph is not None
+    (project / "data" / "zz-later.trig").write_text(
+        "@prefix kg: <https://w3id.org/kgraph/id/> .\n"
+        "@prefix kgg: <https://w3id.org/kgraph/graph/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f"GRAPH {graph[1]} {{\n  kg:later-thing rdfs:seeAlso [ rdfs:label \"later\" ] .\n}}\n")
+    expected, expected_info = build_embedded(Inputs.from_dir(project), tmp_path / "in-process")
+    monkeypatch.setattr(build, "CHILD_PROCESS_BYTES", 0)
+    monkeypatch.setattr(build, "CHUNK_INPUT_BYTES", 0)
+    path, info = build_embedded(Inputs.from_dir(project), tmp_path / "child")
+    assert (info.quads, info.inferred) == (expected_info.quads, expected_info.inferred)
+    assert _blank_node_shapes(path) == _blank_node_shapes(expected)
 
 
 def _blank_node_shapes(store_path: Path) -> Counter[tuple[tuple[str, str, str, str], ...]]:
