@@ -215,6 +215,7 @@ class KnowledgeGraph:
         view = KnowledgeGraph(self.store, inputs=self.inputs, build=self.build_info,
                               at=DateSpan.of(date))
         view.__dict__["names"] = self.names
+        view.__dict__["_merges"] = self._merges
         view._entities = self._entities
         view._lock = self._lock
         return view
@@ -363,11 +364,17 @@ class KnowledgeGraph:
         """Follow a merge: an IRI merged away (``kgraph merge``) resolves to the one kept."""
         if not iri.startswith(KG):
             return iri
-        for row in self._select("merged-into", old=ox.NamedNode(iri)):
-            kept = row["kept"]
-            if isinstance(kept, ox.NamedNode):
-                return kept.value
-        return iri
+        return self._merges.get(iri, iri)
+
+    @cached_property
+    def _merges(self) -> dict[str, str]:
+        """Old IRI -> kept IRI for every merge (one query on first use, like the name index)."""
+        out: dict[str, str] = {}
+        for row in self._select("merges"):
+            old, kept = row["old"], row["kept"]
+            if isinstance(old, ox.NamedNode) and isinstance(kept, ox.NamedNode):
+                out.setdefault(old.value, kept.value)
+        return out
 
     def entity(self, name_or_iri: object) -> Entity:
         """The entity with that IRI, slug or name, as a typed value (Person, Organization...)."""
