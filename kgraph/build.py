@@ -288,9 +288,10 @@ def _build_in_child(directory: Path, inputs: Inputs, phases: dict[str, float]) -
 
     The child parses the inputs into an in-memory store a few megabytes at a time and, after
     each step, writes the graphs it has completed to a file of N-Quads, which this process
-    bulk-loads while the child goes on parsing and then inferring; then it writes what
-    inference added. Blank node labels travel unchanged from the child's store to this one
-    (see :func:`_load_into`). The child's memory is returned when it exits.
+    bulk-loads while the child goes on parsing and then inferring; then it writes what each
+    inference rule added, as soon as the rule has run. Blank node labels travel unchanged from
+    the child's store to this one (see :func:`_load_into`). The child's memory is returned
+    when it exits.
     """
     import subprocess
     import sys
@@ -425,11 +426,14 @@ def _child_main() -> None:
         # loaded twice is stored once, and blank node labels are the same both times)
         write(memory.dump(format=ox.RdfFormat.N_QUADS) or b"")
     send({"parsed": len(memory), "at": time.monotonic()})
-    inferred = infer(memory)
-    added = _graph_lines(memory, ox.NamedNode(INFERRED_GRAPH)).splitlines(keepends=True)
     step = max(1, int(spec["chunk_lines"]))
-    for i in range(0, len(added), step):
-        write(b"".join(added[i:i + step]))
+
+    def send_added(quads: set[ox.Quad]) -> None:
+        ordered = list(quads)
+        for i in range(0, len(ordered), step):
+            write(ox.serialize(ordered[i:i + step], format=ox.RdfFormat.N_QUADS) or b"")
+
+    inferred = infer(memory, on_added=send_added)
     send({"final": True, "quads": len(memory), "inferred": inferred,
           "at": time.monotonic()})
 

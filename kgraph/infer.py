@@ -21,6 +21,7 @@ a build of a million triples to about one pass.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -102,8 +103,17 @@ def _fresh_quads(
     }
 
 
-def infer(store: ox.Store, *, max_rounds: int = MAX_ROUNDS) -> int:
-    """Apply the rules to a fixpoint, adding new triples to kgg:inferred; returns how many."""
+def infer(
+    store: ox.Store,
+    *,
+    max_rounds: int = MAX_ROUNDS,
+    on_added: Callable[[set[ox.Quad]], None] | None = None,
+) -> int:
+    """Apply the rules to a fixpoint, adding new triples to kgg:inferred; returns how many.
+
+    ``on_added`` is called with the quads each rule added, as soon as they are in the store
+    (the build streams them to the process that loads the on-disk store).
+    """
     graph = ox.NamedNode(INFERRED_GRAPH)
     all_rules = rules()
     reads = {r.name: _expand(store, r.reads) for r in all_rules}
@@ -127,6 +137,8 @@ def infer(store: ox.Store, *, max_rounds: int = MAX_ROUNDS) -> int:
             last_run[rule.name] = len(log) + (1 if fresh else 0)
             if fresh:
                 store.bulk_extend(fresh) if len(fresh) > 50_000 else store.extend(fresh)
+                if on_added is not None:
+                    on_added(fresh)
                 log.append((rule.name, frozenset(p.value for p in {q.predicate for q in fresh})))
                 total += len(fresh)
                 added_this_pass += len(fresh)
