@@ -8,15 +8,16 @@
 The public surface is exactly ``__all__`` (pinned by ``tests/test_public_api.py``):
 ``open`` and :class:`KnowledgeGraph`, the typed values of :mod:`kgraph.model`, dates, named
 queries, :func:`validate` and the exception tree of :mod:`kgraph.errors`.
-Validation (pySHACL + owlready2) is imported only when :func:`validate` is called, so
-``import kgraph`` stays light.
+Validation (pySHACL + owlready2) is imported only when :func:`validate` is called, and the
+graph, its values and query results on first use, so ``import kgraph`` stays light.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kgraph.dates import DateSpan, Interval, parse_date
 from kgraph.errors import (
@@ -37,29 +38,55 @@ from kgraph.errors import (
     UnknownEntity,
     ValidationFailed,
 )
-from kgraph.graph import KnowledgeGraph, open
-from kgraph.model import (
-    Claim,
-    Entity,
-    Event,
-    Evidence,
-    Grade,
-    Holding,
-    Membership,
-    Organization,
-    Person,
-    Place,
-    Post,
-    Ref,
-    SourceDocument,
-    Stats,
-    TimelineEntry,
-)
-from kgraph.query.named import NamedQuery
-from kgraph.query.results import Row, SelectResult
 
 if TYPE_CHECKING:
+    from kgraph.graph import KnowledgeGraph, open
+    from kgraph.model import (
+        Claim,
+        Entity,
+        Event,
+        Evidence,
+        Grade,
+        Holding,
+        Membership,
+        Organization,
+        Person,
+        Place,
+        Post,
+        Ref,
+        SourceDocument,
+        Stats,
+        TimelineEntry,
+    )
+    from kgraph.query.named import NamedQuery
+    from kgraph.query.results import Row, SelectResult
     from kgraph.validate.report import ValidationReport
+
+#: public names imported on first use (PEP 562), so that ``import kgraph`` — and every process
+#: that only needs a part of it, such as the build's child process — does not load rdflib
+_LAZY: dict[str, str] = {
+    "KnowledgeGraph": "kgraph.graph", "open": "kgraph.graph",
+    **{name: "kgraph.model" for name in (
+        "Claim", "Entity", "Event", "Evidence", "Grade", "Holding", "Membership",
+        "Organization", "Person", "Place", "Post", "Ref", "SourceDocument", "Stats",
+        "TimelineEntry")},
+    "NamedQuery": "kgraph.query.named",
+    "Row": "kgraph.query.results", "SelectResult": "kgraph.query.results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kgraph' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 

@@ -26,6 +26,22 @@ def test_all_is_exactly_the_public_names() -> None:
     assert len(kgraph.__all__) == len(set(kgraph.__all__)), "a name is listed twice"
 
 
+def test_the_public_names_load_on_first_use() -> None:
+    code = (
+        "import sys, kgraph; kg_open = kgraph.open; row = kgraph.Row; "
+        "print(kg_open.__module__, row.__module__, 'rdflib' in sys.modules, "
+        "'open' in dir(kgraph))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["kgraph.graph", "kgraph.query.results", "True", "True"]
+    try:
+        kgraph.NoSuchName  # type: ignore[attr-defined]  # noqa: B018
+    except AttributeError as exc:
+        assert "NoSuchName" in str(exc)
+    else:
+        raise AssertionError("an unknown name must raise AttributeError")
+
+
 def test_every_public_name_exists_and_is_documented() -> None:
     for name in kgraph.__all__:
         obj = getattr(kgraph, name)
@@ -44,11 +60,12 @@ def test_every_exception_is_a_kgraph_error_with_an_exit_code_and_status() -> Non
 
 
 def test_import_kgraph_does_not_load_heavy_optional_parts() -> None:
-    # Validation (pySHACL, owlready2), the server (Starlette, uvicorn, Jinja2) and analysis
-    # (networkx, pandas) load only when used.
+    # Validation (pySHACL, owlready2), the server (Starlette, uvicorn, Jinja2), analysis
+    # (networkx, pandas) and even the graph itself (rdflib, SPARQLWrapper) load only when used.
     code = (
         "import sys, kgraph; heavy = ['pyshacl', 'owlready2', 'starlette', 'uvicorn', "
-        "'jinja2', 'networkx', 'pandas']; print(','.join(m for m in heavy if m in sys.modules))"
+        "'jinja2', 'networkx', 'pandas', 'rdflib', 'SPARQLWrapper']; "
+        "print(','.join(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -6,10 +6,14 @@ they talk to.
 
 from __future__ import annotations
 
-from kgraph.store.base import RawResult, Store, Term
-from kgraph.store.memory import MemoryStore
-from kgraph.store.oxigraph import EmbeddedStore, open_read_only
-from kgraph.store.remote import RemoteStore
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kgraph.store.base import RawResult, Store, Term
+    from kgraph.store.memory import MemoryStore
+    from kgraph.store.oxigraph import EmbeddedStore, open_read_only
+    from kgraph.store.remote import RemoteStore
 
 __all__ = [
     "EmbeddedStore",
@@ -20,3 +24,20 @@ __all__ = [
     "Term",
     "open_read_only",
 ]
+
+# imported on first use (PEP 562): a process that needs one module of the package (the build's
+# child process reads kgraph.store.lines) does not load rdflib and SPARQLWrapper
+_LAZY: dict[str, str] = {
+    "RawResult": "kgraph.store.base", "Store": "kgraph.store.base", "Term": "kgraph.store.base",
+    "MemoryStore": "kgraph.store.memory", "EmbeddedStore": "kgraph.store.oxigraph",
+    "open_read_only": "kgraph.store.oxigraph", "RemoteStore": "kgraph.store.remote",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kgraph.store' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
