@@ -36,7 +36,6 @@ from kgraph.errors import ParseError, StoreError
 from kgraph.infer import RULES_DIR, infer
 from kgraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kgraph.prune import prune_superseded
-from kgraph.store.lines import as_quad_lines
 
 __all__ = [
     "MARKER",
@@ -372,7 +371,11 @@ def _build_into(directory: Path, inputs: Inputs, phases: dict[str, float]) -> tu
 def _graph_lines(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> bytes:
     """The statements of one graph of ``store`` as N-Quads lines."""
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
-    return data if isinstance(graph, ox.DefaultGraph) else as_quad_lines(data, graph.value)
+    if isinstance(graph, ox.DefaultGraph):
+        return data
+    # pyoxigraph writes one statement per line, each ending " .\n" (no line holds another
+    # newline), so the graph goes before each of those ends; as_quad_lines checks it first
+    return data.replace(b" .\n", f" <{graph.value}> .\n".encode())
 
 
 def _child_main() -> None:
