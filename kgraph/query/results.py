@@ -31,7 +31,16 @@ class Row:
         self._names = names
         self._terms = terms
 
-    def __getitem__(self, key: int | str) -> rdflib.term.Identifier | None:
+    @overload
+    def __getitem__(self, key: int | str) -> rdflib.term.Identifier | None: ...
+    @overload
+    def __getitem__(self, key: slice) -> tuple[rdflib.term.Identifier | None, ...]: ...
+
+    def __getitem__(
+        self, key: int | str | slice
+    ) -> rdflib.term.Identifier | None | tuple[rdflib.term.Identifier | None, ...]:
+        if isinstance(key, slice):  # row[:2], like a tuple
+            return tuple(None if t is None else to_rdflib(t) for t in self._terms[key])
         if isinstance(key, str):
             try:
                 key = self._names.index(key.lstrip("?$"))
