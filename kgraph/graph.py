@@ -140,6 +140,13 @@ def _date(term: Any) -> _dt.date | None:
     return None
 
 
+def _informative(span: DateSpan) -> tuple[int, int, str, str]:
+    """Sort key: the span with more known bounds, then the narrower, then by text, first."""
+    known = (span.earliest is not None) + (span.latest is not None)
+    width = (span.latest - span.earliest).days if span.earliest and span.latest else 1 << 30
+    return (-known, width, span.text or "", span.note or "")
+
+
 def _span(earliest: Any, latest: Any, text: Any, precision: Any, note: Any = None) -> DateSpan:
     prec = _iri(precision)
     try:
@@ -326,14 +333,19 @@ class KnowledgeGraph:
 
     @cached_property
     def _term_labels(self) -> dict[str, str]:
-        """Labels of ontology terms (classes, roles, statuses, grades)."""
+        """Labels of ontology terms (classes, roles, statuses, grades): the skos:prefLabel, else
+        the rdfs:label (the smallest if several), whatever order the engine answers in."""
         raw = self.store.execute(
-            "SELECT ?t ?l WHERE { GRAPH ?g { ?t ?p ?l } "
+            "SELECT ?t ?p ?l WHERE { GRAPH ?g { ?t ?p ?l } "
             "VALUES ?p { <" + RDFS + "label> <" + SKOS + "prefLabel> } "
             "FILTER(isIRI(?t) && ?g = <" + ONTOLOGY_GRAPH + "> "
             "&& (lang(?l) = '' || langMatches(lang(?l), 'en'))) }"
         )
-        return {sol[0].value: sol[1].value for sol in raw.solutions()}
+        best: dict[str, tuple[bool, str]] = {}
+        for sol in raw.solutions():
+            rank = (sol[1].value != SKOS + "prefLabel", sol[2].value)
+            best[sol[0].value] = min(best.get(sol[0].value, rank), rank)
+        return {term: label for term, (_, label) in best.items()}
 
     def label(self, iri: str) -> str:
         """The canonical label of any IRI (entities, ontology terms), else its local name."""
@@ -445,11 +457,16 @@ class KnowledgeGraph:
         return Entity(**base)
 
     def _dates(self, iri: str) -> dict[tuple[str, str], DateSpan]:
+        """The entity's dates by (property, part). Where sources give it several (an event
+        dated by two articles), the most informative: most bounds known, then the narrowest,
+        then by text — the same answer whatever order the engine returns them in."""
         out: dict[tuple[str, str], DateSpan] = {}
         for sol in self._select("entity-dates", entity=ox.NamedNode(iri)):
             key = (sol["property"].value, sol["part"].value)
-            out[key] = _span(sol["earliest"], sol["latest"], sol["text"], sol["precision"],
-                             sol["note"])
+            span = _span(sol["earliest"], sol["latest"], sol["text"], sol["precision"],
+                         sol["note"])
+            if key not in out or _informative(span) < _informative(out[key]):
+                out[key] = span
         return out
 
     # -- roles over time -------------------------------------------------------------------
@@ -504,9 +521,9 @@ class KnowledgeGraph:
         assert member is not None and org is not None
         return Membership(
             iri=sol["membership"].value, member=member, organization=org, role=ref("role"),
-            post=ref("post"), areas=tuple(self.ref(a) for a in areas),
+            post=ref("post"), areas=tuple(self.ref(a) for a in sorted(areas)),
             role_text=_text(sol["roleText"]), rank=_text(sol["rank"]), start=start, end=end,
-            dated=sol["interval"] is not None, quotes=tuple(quotes), source=ref("source"),
+            dated=sol["interval"] is not None, quotes=tuple(sorted(quotes)), source=ref("source"),
             graph=_iri(sol["graph"]),
         )
 
@@ -609,23 +626,28 @@ class KnowledgeGraph:
                                              m.organization, m))
             if m.start is None and m.end is None:
                 entries.append(TimelineEntry(None, "role", title, m.organization, m))
-        seen: set[str] = set()
+        # one entry per event: its most informative date (see _dates), then the first link
+        events: dict[str, tuple[tuple[int, int, str, str], str, DateSpan | None]] = {}
         for sol in self._select("events-of", entity=ox.NamedNode(iri)):
             ev = sol["event"].value
-            if ev in seen or ev == iri:
+            if ev == iri:
                 continue
-            seen.add(ev)
             when = None
             if any(sol[k] is not None for k in ("earliest", "latest", "text")):
                 when = _span(sol["earliest"], sol["latest"], sol["text"], sol["precision"])
+            rank = _informative(when) if when else (1, 1 << 30, "", "")
             link = local_name(sol["link"].value)
+            if ev not in events or (rank, link) < events[ev][:2]:
+                events[ev] = (rank, link, when)
+        for ev, (_, link, when) in events.items():
             entries.append(TimelineEntry(when, "event", f"{self.label(ev)} ({link})",
                                          self.ref(ev)))
         if self.at is not None and self.at.latest is not None:
             limit = self.at.latest
             entries = [e for e in entries if e.when is None or e.when.earliest is None
                        or e.when.earliest <= limit]
-        entries.sort(key=lambda e: (e.when or DateSpan(None, None)).sort_key())
+        entries.sort(key=lambda e: ((e.when or DateSpan(None, None)).sort_key(), e.kind,
+                                    e.label))
         return entries
 
     # -- provenance and claims -------------------------------------------------------------
@@ -661,7 +683,7 @@ class KnowledgeGraph:
         out = [
             Evidence(
                 iri=k, subject=r["sol"]["subject"].value, predicate=r["sol"]["predicate"].value,
-                object=r["sol"]["object"].value, quotes=tuple(r["quotes"]),
+                object=r["sol"]["object"].value, quotes=tuple(sorted(r["quotes"])),
                 source=self.ref(r["sol"]["source"].value) if r["sol"]["source"] else None,
                 graph=_iri(r["sol"]["graph"]),
             )
@@ -681,7 +703,8 @@ class KnowledgeGraph:
                     own[k].append(sol[1].value)
             for (src, graph), quotes in own.items():
                 out.append(Evidence(iri=s.value, subject=s.value, predicate="", object="",
-                                    quotes=tuple(quotes), source=self.ref(src), graph=graph))
+                                    quotes=tuple(sorted(quotes)), source=self.ref(src),
+                                    graph=graph))
         out.sort(key=lambda e: (e.predicate, e.object, e.source.label if e.source else ""))
         return out
 
@@ -789,7 +812,7 @@ class KnowledgeGraph:
             about=tuple(self.ref(a) for a in sorted(many("topics"))),
             claimed_by=tuple(self.ref(a) for a in sorted(many("claimants"))),
             source=self.ref(sol["source"].value) if sol["source"] is not None else None,
-            quotes=many("quotes"), hedges=many("hedges"),
+            quotes=tuple(sorted(many("quotes"))), hedges=tuple(sorted(many("hedges"))),
             reliability=grade("reliability"), credibility=grade("credibility"),
             note=_text(sol["note"]), subject=_iri(sol["subject"]),
             predicate=_iri(sol["predicate"]), object=_text(sol["object"]),
