@@ -68,6 +68,15 @@ def test_show_prints_roles_claims_and_sources(store: str) -> None:
     assert "SOURCES" in out
 
 
+def test_show_wraps_a_long_claim_under_its_own_bullet(store: str) -> None:
+    code, out = run(show_command, "October 7", "-g", store)
+    assert code == 0
+    claims = out.split("CLAIMS", 1)[1].split("\nSOURCES", 1)[0]
+    bullets = [line for line in claims.splitlines() if line.startswith("  * ")]
+    # one bullet per claim, opening with its status and grade; wrapped lines are indented
+    assert len(bullets) >= 3 and all(line.startswith("  * [") for line in bullets), bullets
+
+
 def test_stats_as_text_and_json(store: str) -> None:
     code, out = run(stats_command, "-g", store)
     assert code == 0 and "kgg:inferred" in out

@@ -244,8 +244,9 @@ def render_report(report: dict[str, Any]) -> str:
     """The terminal rendering of :func:`entity_report`."""
     import textwrap
 
-    def wrap(text: str, indent: str = "    ") -> str:
-        return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent)
+    def wrap(text: str, indent: str = "    ", first: str | None = None) -> str:
+        return textwrap.fill(text, width=96, initial_indent=indent if first is None else first,
+                             subsequent_indent=indent)
 
     out = [f"{report['label']}  ({report['kind']})", f"  {report['iri']}"]
     if report.get("variants"):
@@ -277,8 +278,8 @@ def render_report(report: dict[str, Any]) -> str:
         out.append("\nCLAIMS (attributed, not asserted; Admiralty grade)")
         for c in report["claims"]:
             who = ", ".join(c["claimed_by"]) or "?"
-            out.append(wrap(f"[{c['status']} {c['grade']}] {c['text']} — claimed by {who}", "  * ")
-                       .replace("  * ", "  * ", 1))
+            out.append(wrap(f"[{c['status']} {c['grade']}] {c['text']} — claimed by {who}",
+                            first="  * "))
             if c["quote"]:
                 out.append(wrap(f"\"{c['quote']}\" — {c['source']}"))
     if report["sources"]:
