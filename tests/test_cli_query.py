@@ -68,6 +68,21 @@ def test_show_prints_roles_claims_and_sources(store: str) -> None:
     assert "SOURCES" in out
 
 
+def test_show_lists_every_source_of_a_fact_with_readable_predicates(store: str) -> None:
+    # both articles say Qaani succeeded Soleimani (seeds 000 and 002): both must show
+    code, out = run(show_command, "Qaani", "-f", "json", "-g", store)
+    assert code == 0
+    facts = json.loads(out)["facts"]
+    succeeded = [f for f in facts if f["predicate"] == "succeeded"
+                 and f["object"] == "Qasem Soleimani"]
+    assert len(succeeded) == 1
+    sources = {e["source"] for e in succeeded[0]["evidence"]}
+    assert len(sources) == 2 and all("seed" in s for s in sources)
+    assert all(" " in f["predicate"] or f["predicate"].islower() for f in facts)
+    code, text = run(show_command, "Qaani", "-g", store)
+    assert "friend of Qasem Soleimani" in text and "friendOf" not in text
+
+
 def test_show_wraps_a_long_claim_under_its_own_bullet(store: str) -> None:
     code, out = run(show_command, "October 7", "-g", store)
     assert code == 0

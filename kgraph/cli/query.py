@@ -193,7 +193,7 @@ def entity_report(kg: KnowledgeGraph, name: str) -> dict[str, Any]:
     """Everything ``kgraph show`` prints about an entity, as plain data."""
     import pyoxigraph as ox
 
-    from kgraph.model import Event, Person, local_name
+    from kgraph.model import Event, Person
 
     ent = kg.entity(name)
     report: dict[str, Any] = {
@@ -211,21 +211,30 @@ def entity_report(kg: KnowledgeGraph, name: str) -> dict[str, Any]:
          "source": m.source.label if m.source else None, "quote": m.quotes[0] if m.quotes else None}
         for m in kg.memberships(member=ent.iri) + kg.memberships(organization=ent.iri)
     ]
-    facts: list[dict[str, Any]] = []
+    # each fact once, with every source and quote that backs it (sorted: the same output
+    # whatever order the engine answers in)
+    backing: dict[tuple[str, str, str], set[tuple[str, str]]] = {}
+    literal: dict[tuple[str, str, str], bool] = {}
     node = ox.NamedNode(ent.iri)
-    seen: set[tuple[str, str, str]] = set()
     for binding in ({"subject": node}, {"object": node}):
         for sol in kg._select("evidence", **binding):
-            s, p, o = sol["subject"].value, sol["predicate"].value, sol["object"].value
-            if (s, p, o) in seen:
-                continue
-            seen.add((s, p, o))
-            facts.append({
-                "subject": kg.label(s), "predicate": local_name(p),
-                "object": kg.label(o) if isinstance(sol["object"], ox.NamedNode) else o,
-                "source": kg.label(sol["source"].value) if sol["source"] else None,
-                "quote": sol["quote"].value if sol["quote"] else None,
-            })
+            key = (sol["subject"].value, sol["predicate"].value, sol["object"].value)
+            literal[key] = not isinstance(sol["object"], ox.NamedNode)
+            backing.setdefault(key, set()).add((
+                kg.label(sol["source"].value) if sol["source"] else "",
+                sol["quote"].value if sol["quote"] else "",
+            ))
+    facts: list[dict[str, Any]] = []
+    for (s, p, o), pairs in backing.items():
+        evidence = [{"source": src or None, "quote": q or None} for src, q in sorted(pairs)]
+        facts.append({
+            "subject": kg.label(s), "predicate": kg.label(p),
+            "object": o if literal[(s, p, o)] else kg.label(o),
+            "source": evidence[0]["source"], "quote": evidence[0]["quote"],
+            "evidence": evidence,
+        })
+    facts.sort(key=lambda f: (f["subject"] != ent.label, f["subject"], f["predicate"],
+                              f["object"]))
     report["facts"] = facts
     report["claims"] = [
         {"status": c.status, "grade": c.grade, "text": c.text,
@@ -234,7 +243,7 @@ def entity_report(kg: KnowledgeGraph, name: str) -> dict[str, Any]:
          "quote": c.quotes[0] if c.quotes else None, "hedges": list(c.hedges)}
         for c in kg.claims(about=ent.iri)
     ]
-    sources = {f["source"] for f in facts if f["source"]} | {
+    sources = {e["source"] for f in facts for e in f["evidence"] if e["source"]} | {
         r["source"] for r in report["roles"] if r["source"]}
     report["sources"] = sorted(sources)
     return report
@@ -269,11 +278,14 @@ def render_report(report: dict[str, Any]) -> str:
             if r["quote"]:
                 out.append(wrap(f"\"{r['quote']}\" — {r['source']}"))
     if report["facts"]:
-        out.append("\nFACTS (each with its source)")
+        out.append("\nFACTS (each with its sources)")
         for f in report["facts"]:
-            out.append(f"  * {f['subject']} {f['predicate']} {f['object']}")
-            if f["quote"]:
-                out.append(wrap(f"\"{f['quote']}\" — {f['source']}"))
+            out.append(wrap(f"{f['subject']} {f['predicate']} {f['object']}", first="  * "))
+            for e in f["evidence"]:
+                if e["quote"]:
+                    out.append(wrap(f"\"{e['quote']}\" — {e['source']}"))
+                elif e["source"]:
+                    out.append(wrap(f"— {e['source']}"))
     if report["claims"]:
         out.append("\nCLAIMS (attributed, not asserted; Admiralty grade)")
         for c in report["claims"]:
