@@ -14,10 +14,9 @@ graph, its values and query results on first use, so ``import kgraph`` stays lig
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kgraph.dates import DateSpan, Interval, parse_date
 from kgraph.errors import (
@@ -38,6 +37,7 @@ from kgraph.errors import (
     UnknownEntity,
     ValidationFailed,
 )
+from kgraph.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from kgraph.graph import KnowledgeGraph, open
@@ -75,13 +75,7 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kgraph' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 def __dir__() -> list[str]:
