@@ -387,7 +387,7 @@ def _child_main() -> None:
                     data=tuple(Path(p) for p in spec["data"]))
     out = Path(spec["out"])
     memory = ox.Store()
-    sent_graphs: set[ox.NamedNode] = set()
+    sent_graphs: dict[ox.NamedNode, int] = {}  # graph -> statements sent
     counts = {"files": 0, "lines": 0}
 
     def send(message: dict[str, object]) -> None:
@@ -402,11 +402,17 @@ def _child_main() -> None:
             counts["lines"] += data.count(b"\n")
             send({"chunk": str(path)})
 
+    def send_graphs(graphs: Iterable[ox.NamedNode]) -> None:
+        parts = []
+        for g in graphs:
+            lines = _graph_lines(memory, g)
+            sent_graphs[g] = lines.count(b"\n")
+            parts.append(lines)
+        write(b"".join(parts))
+
     def send_new_graphs() -> None:
-        new = [g for g in memory.named_graphs()
-               if isinstance(g, ox.NamedNode) and g not in sent_graphs]
-        sent_graphs.update(new)
-        write(b"".join(_graph_lines(memory, g) for g in new))
+        send_graphs(g for g in memory.named_graphs()
+                    if isinstance(g, ox.NamedNode) and g not in sent_graphs)
 
     try:
         for f in inputs.ontology:
@@ -425,9 +431,13 @@ def _child_main() -> None:
     send_new_graphs()
     write(_graph_lines(memory, ox.DefaultGraph()))
     if counts["lines"] != len(memory):
-        # a graph went on in a later file, after it was sent: send everything again (a quad
-        # loaded twice is stored once, and blank node labels are the same both times)
-        write(memory.dump(format=ox.RdfFormat.N_QUADS) or b"")
+        # a graph went on in a later file, after it was sent: send those graphs again whole
+        # (a quad loaded twice is stored once, and blank node labels are the same both times)
+        sizes = memory.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                             "GROUP BY ?g")
+        assert isinstance(sizes, ox.QuerySolutions)
+        send_graphs(row[0] for row in sizes if isinstance(row[0], ox.NamedNode)
+                    and int(row[1].value) != sent_graphs.get(row[0]))
     send({"parsed": len(memory), "at": time.monotonic()})
     step = max(1, int(spec["chunk_lines"]))
 
