@@ -368,14 +368,15 @@ def _build_into(directory: Path, inputs: Inputs, phases: dict[str, float]) -> tu
     return _build_in_process(directory, inputs, phases)
 
 
-def _graph_lines(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> bytes:
+def _graph_lines(store: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> bytes:
     """The statements of one graph of ``store`` as N-Quads lines."""
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
     if isinstance(graph, ox.DefaultGraph):
         return data
     # pyoxigraph writes one statement per line, each ending " .\n" (no line holds another
-    # newline), so the graph goes before each of those ends; as_quad_lines checks it first
-    return data.replace(b" .\n", f" <{graph.value}> .\n".encode())
+    # newline), so the graph name goes before each of those ends (as_quad_lines does the same
+    # for text of unknown form, after checking it)
+    return data.replace(b" .\n", f" {graph} .\n".encode())
 
 
 def _child_main() -> None:
@@ -387,7 +388,7 @@ def _child_main() -> None:
                     data=tuple(Path(p) for p in spec["data"]))
     out = Path(spec["out"])
     memory = ox.Store()
-    sent_graphs: dict[ox.NamedNode, int] = {}  # graph -> statements sent
+    sent_graphs: dict[ox.NamedNode | ox.BlankNode, int] = {}  # graph -> statements sent
     counts = {"files": 0, "lines": 0}
 
     def send(message: dict[str, object]) -> None:
@@ -402,7 +403,7 @@ def _child_main() -> None:
             counts["lines"] += data.count(b"\n")
             send({"chunk": str(path)})
 
-    def send_graphs(graphs: Iterable[ox.NamedNode]) -> None:
+    def send_graphs(graphs: Iterable[ox.NamedNode | ox.BlankNode]) -> None:
         parts = []
         for g in graphs:
             lines = _graph_lines(memory, g)
@@ -411,8 +412,7 @@ def _child_main() -> None:
         write(b"".join(parts))
 
     def send_new_graphs() -> None:
-        send_graphs(g for g in memory.named_graphs()
-                    if isinstance(g, ox.NamedNode) and g not in sent_graphs)
+        send_graphs(g for g in memory.named_graphs() if g not in sent_graphs)
 
     try:
         for f in inputs.ontology:
@@ -436,7 +436,7 @@ def _child_main() -> None:
         sizes = memory.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
                              "GROUP BY ?g")
         assert isinstance(sizes, ox.QuerySolutions)
-        send_graphs(row[0] for row in sizes if isinstance(row[0], ox.NamedNode)
+        send_graphs(row[0] for row in sizes if isinstance(row[0], ox.NamedNode | ox.BlankNode)
                     and int(row[1].value) != sent_graphs.get(row[0]))
     send({"parsed": len(memory), "at": time.monotonic()})
     step = max(1, int(spec["chunk_lines"]))

@@ -16,7 +16,7 @@ from kgraph.build import MARKER, Inputs, build_embedded, content_hash
 from kgraph.errors import ParseError
 from kgraph.graph import KnowledgeGraph
 from kgraph.graph import open as open_graph
-from kgraph.namespaces import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kgraph.namespaces import CURATION_GRAPH, INFERRED_GRAPH, KG, ONTOLOGY_GRAPH
 from kgraph.store.oxigraph import open_read_only
 
 
@@ -161,13 +161,21 @@ def test_a_graph_continued_in_a_later_file_is_loaded_whole_by_the_child_process(
         "@prefix kg: <https://w3id.org/kgraph/id/> .\n"
         "@prefix kgg: <https://w3id.org/kgraph/graph/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        f"GRAPH {graph[1]} {{\n  kg:later-thing rdfs:seeAlso [ rdfs:label \"later\" ] .\n}}\n")
+        f"GRAPH {graph[1]} {{\n  kg:later-thing rdfs:seeAlso [ rdfs:label \"later\" ] .\n}}\n"
+        # TriG also allows a graph named by a blank node: it must arrive too
+        "_:anonymous-graph {\n  kg:in-a-blank-graph rdfs:label \"unnamed graph\" .\n}\n")
     expected, expected_info = build_embedded(Inputs.from_dir(project), tmp_path / "in-process")
     monkeypatch.setattr(build, "CHILD_PROCESS_BYTES", 0)
     monkeypatch.setattr(build, "CHUNK_INPUT_BYTES", 0)
     path, info = build_embedded(Inputs.from_dir(project), tmp_path / "child")
     assert (info.quads, info.inferred) == (expected_info.quads, expected_info.inferred)
     assert _blank_node_shapes(path) == _blank_node_shapes(expected)
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(path))
+    label = next(iter(store.quads_for_pattern(ox.NamedNode(KG + "in-a-blank-graph"), None, None)))
+    assert isinstance(label.graph_name, ox.BlankNode)
+    del store
 
 
 def _blank_node_shapes(store_path: Path) -> Counter[tuple[tuple[str, str, str, str], ...]]:
