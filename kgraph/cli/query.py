@@ -213,23 +213,22 @@ def entity_report(kg: KnowledgeGraph, name: str) -> dict[str, Any]:
     ]
     # each fact once, with every source and quote that backs it (sorted: the same output
     # whatever order the engine answers in)
-    backing: dict[tuple[str, str, str], set[tuple[str, str]]] = {}
-    literal: dict[tuple[str, str, str], bool] = {}
+    backing: dict[tuple[str, str, str, bool], set[tuple[str, str]]] = {}  # (s, p, o, IRI?)
     node = ox.NamedNode(ent.iri)
     for binding in ({"subject": node}, {"object": node}):
         for sol in kg._select("evidence", **binding):
-            key = (sol["subject"].value, sol["predicate"].value, sol["object"].value)
-            literal[key] = not isinstance(sol["object"], ox.NamedNode)
+            key = (sol["subject"].value, sol["predicate"].value, sol["object"].value,
+                   isinstance(sol["object"], ox.NamedNode))
             backing.setdefault(key, set()).add((
                 kg.label(sol["source"].value) if sol["source"] else "",
                 sol["quote"].value if sol["quote"] else "",
             ))
     facts: list[dict[str, Any]] = []
-    for (s, p, o), pairs in backing.items():
+    for (s, p, o, iri), pairs in backing.items():
         evidence = [{"source": src or None, "quote": q or None} for src, q in sorted(pairs)]
         facts.append({
             "subject": kg.label(s), "predicate": kg.label(p),
-            "object": o if literal[(s, p, o)] else kg.label(o),
+            "object": kg.label(o) if iri else o,
             "source": evidence[0]["source"], "quote": evidence[0]["quote"],
             "evidence": evidence,
         })
